@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// Canned node:net responder: Node's ceiling for a 1 KiB HTTP/1.1 response.
+// No HTTP parsing and no files: for every "\r\n\r\n" seen in the input it
+// writes one fixed 1 KiB "200 OK" response with Content-Length.
+// The only concession to HTTP: if a request chunk contains "connection: close"
+// (case-insensitive), the response says "Connection: close" and the socket is
+// ended after it, so the new-connection-per-request cell measures what it says.
+//
+// usage: node bench/canned-net.mjs <port> [host=127.0.0.1]
+import net from 'node:net';
+
+const port = Number(process.argv[2] ?? 8080);
+const host = process.argv[3] ?? '127.0.0.1';
+
+const body = Buffer.alloc(1024, 'x');
+const head = (extra) =>
+  `HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ${body.length}\r\n${extra}\r\n`;
+const KEEP = Buffer.concat([Buffer.from(head('')), body]);
+const CLOSE = Buffer.concat([Buffer.from(head('Connection: close\r\n')), body]);
+const CRLF2 = Buffer.from('\r\n\r\n');
+const closeRe = /connection:[ \t]*close/i;
+
+const server = net.createServer((sock) => {
+  sock.setNoDelay(true);
+  let tail = Buffer.alloc(0); // last <=3 bytes of the previous chunk, for split terminators
+  let closing = false;
+  sock.on('data', (chunk) => {
+    if (closing) return;
+    const buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+    let n = 0;
+    for (let i = buf.indexOf(CRLF2); i !== -1; i = buf.indexOf(CRLF2, i + 4)) n++;
+    tail = buf.subarray(Math.max(0, buf.length - 3));
+    if (n === 0) return;
+    if (closeRe.test(chunk.toString('latin1'))) {
+      closing = true;
+      sock.end(CLOSE);
+      return;
+    }
+    if (n === 1) sock.write(KEEP);
+    else sock.write(Buffer.concat(Array(n).fill(KEEP)));
+  });
+  sock.on('error', () => sock.destroy());
+});
+
+server.listen(port, host, () => {
+  process.stdout.write(`canned-net listening on http://${host}:${port}/\n`);
+});
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(0));

@@ -1,0 +1,51 @@
+// One real request before loading a URL: status 200 and the right body.
+import http from 'node:http';
+
+/**
+ * GET `url` once with node:http (no agent, bounded).
+ * expect: { bytes } for files, { links } for listings.
+ * Returns { ok, reason, status, bytes, links, keepAlive } where keepAlive tells
+ * whether the server left the connection open by HTTP's rules (what wrk obeys).
+ */
+export function checkUrl(url, { expect, headers = {}, timeoutMs = 15_000 }) {
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (r) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(r);
+    };
+    const req = http.get(url, { agent: false, headers }, (res) => {
+      let bytes = 0;
+      const keep = (() => {
+        const conn = String(res.headers.connection ?? '').toLowerCase();
+        if (res.httpVersion === '1.0') return conn.includes('keep-alive');
+        return !conn.includes('close');
+      })();
+      const chunks = [];
+      res.on('data', (d) => {
+        bytes += d.length;
+        if (expect.links != null && bytes < 16 * 1024 * 1024) chunks.push(d);
+      });
+      res.on('error', (e) => finish({ ok: false, reason: `response error: ${e.message}`, status: res.statusCode }));
+      res.on('end', () => {
+        const out = { status: res.statusCode, bytes, keepAlive: keep };
+        if (res.statusCode !== 200) return finish({ ...out, ok: false, reason: `status ${res.statusCode}` });
+        if (expect.bytes != null && bytes !== expect.bytes) {
+          return finish({ ...out, ok: false, reason: `body ${bytes} bytes, expected ${expect.bytes}` });
+        }
+        if (expect.links != null) {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const links = (body.match(/href\s*=/gi) ?? []).length;
+          out.links = links;
+          if (links < expect.links) return finish({ ...out, ok: false, reason: `${links} links, expected >= ${expect.links}` });
+        }
+        finish({ ...out, ok: true });
+      });
+    });
+    req.on('error', (e) => finish({ ok: false, reason: `request error: ${e.code ?? e.message}` }));
+    const timer = setTimeout(() => finish({ ok: false, reason: `no complete response within ${timeoutMs / 1000} s` }), timeoutMs);
+  });
+}

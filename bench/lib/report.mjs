@@ -1,0 +1,130 @@
+// Markdown rendering of a results object (see run.mjs for its shape).
+
+const int = (n) => Math.round(n).toLocaleString('en-US');
+
+export function fmtMs(ms) {
+  if (ms == null || !Number.isFinite(ms)) return '?';
+  if (ms < 1) return ms.toFixed(2);
+  if (ms < 10) return ms.toFixed(1);
+  return Math.round(ms).toString();
+}
+
+function fmtMetric(cell, r) {
+  if (cell.metric === 'mibps') return `${r.mibps >= 100 ? int(r.mibps) : r.mibps.toFixed(1)} MiB/s`;
+  return int(r.rps);
+}
+
+function errorText(r) {
+  const e = r.errors ?? {};
+  const parts = ['connect', 'read', 'write', 'timeout'].filter((k) => e[k] > 0).map((k) => `${k} ${e[k]}`);
+  if (r.non2xx3xx > 0) parts.push(`non-2xx/3xx ${r.non2xx3xx}`);
+  return parts.length ? ` ⚠ ${parts.join(', ')}` : '';
+}
+
+export function cellText(cellDef, c) {
+  if (!c) return '—';
+  if (c.status === 'ok') {
+    const r = c.median;
+    const marks = c.marks?.length ? ` ${c.marks.join(' ')}` : '';
+    return `${fmtMetric(cellDef, r)} (p50 ${fmtMs(r.p50ms)}, p99 ${fmtMs(r.p99ms)} ms)${errorText(r)}${marks}`;
+  }
+  return c.status;
+}
+
+export function rssText(s) {
+  return s.rssKiB ? `${(s.rssKiB / 1024).toFixed(1)} MiB${s.rssPids > 1 ? ` (${s.rssPids} procs)` : ''}` : '—';
+}
+
+function metricValue(cellDef, c) {
+  if (!c || c.status !== 'ok') return null;
+  return cellDef.metric === 'mibps' ? c.median.mibps : c.median.rps;
+}
+
+function table(header, rows) {
+  const line = (cols) => `| ${cols.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function ratioTable(results, cells, baseName, label) {
+  const base = results.servers.find((s) => s.name === baseName);
+  if (!base || base.status !== 'ok') return `_${baseName} was not measured, so no ratios against it._`;
+  const servers = results.servers.filter((s) => s.status === 'ok');
+  const rows = cells.map((cd) => {
+    const b = metricValue(cd, base.cells[cd.id]);
+    return [cd.title].concat(
+      servers.map((s) => {
+        const v = metricValue(cd, s.cells[cd.id]);
+        return b && v != null ? `${(v / b).toFixed(2)}x` : '—';
+      }),
+    );
+  });
+  if (results.options.cells.includes('f')) {
+    rows.push(
+      ['f. RSS after load (lower = leaner)'].concat(
+        servers.map((s) => (s.rssKiB && base.rssKiB ? `${(s.rssKiB / base.rssKiB).toFixed(2)}x` : '—')),
+      ),
+    );
+  }
+  return `${label}\n\n${table(['scenario'].concat(servers.map((s) => s.name)), rows)}`;
+}
+
+export function renderMarkdown(results, cellDefs) {
+  const m = results.machine;
+  const o = results.options;
+  const loadCells = cellDefs.filter((c) => c.id !== 'f' && o.cells.includes(c.id));
+  const shown = results.servers.filter((s) => s.status === 'ok');
+  const out = [];
+  out.push(`# simplehttp benchmark, ${results.startedAt}`);
+  out.push('');
+  out.push(`Command: \`${results.command}\``);
+  out.push('');
+  out.push(
+    `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB} GiB RAM, ${m.os}; Node ${m.node}; ` +
+      `${m.versions.map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+  );
+  out.push('');
+  out.push(
+    `Load: ${results.loadgen.description}; ${o.duration} s per cell, ${o.runs === 1 ? '1 run' : `median of ${o.runs} runs`}; ` +
+      `${m.pinning}. Each server is started alone, checked with one real GET per URL, measured, and stopped before the next one starts.`,
+  );
+  out.push('');
+  if (shown.length) {
+    const rows = loadCells.map((cd) => [cd.title].concat(shown.map((s) => cellText(cd, s.cells[cd.id]))));
+    if (o.cells.includes('f')) rows.push(['f. RSS after load (VmRSS, summed over workers)'].concat(shown.map(rssText)));
+    out.push(table(['scenario'].concat(shown.map((s) => s.name)), rows));
+    out.push('');
+    out.push('Cells: requests/s (or MiB/s for d) with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.');
+    out.push(
+      'Marks: `(closes)` = the server closed a keep-alive connection after the response (HTTP/1.0), so that cell reconnects per request; ' +
+        '`(kept alive)` = the server ignored `Connection: close`, so cell b did not open a new connection per request. ' +
+        '`none` = the server does not offer that feature; `n/a` = the cell does not apply (canned responders serve only 1 KiB).',
+    );
+    out.push('');
+    out.push(ratioTable(results, loadCells, 'nginx-1w', '## Ratio vs nginx-1w (server ÷ nginx-1w; above 1.00x = faster than nginx-1w)'));
+    out.push('');
+    out.push(ratioTable(results, loadCells, 'simplehttp', '## Ratio vs simplehttp (server ÷ simplehttp; above 1.00x = faster than simplehttp)'));
+    out.push('');
+  } else {
+    out.push('_No server was measured._');
+    out.push('');
+  }
+  out.push('## Notes');
+  out.push('');
+  for (const n of results.notes) out.push(`- ${n}`);
+  for (const s of results.servers) {
+    if (s.status !== 'ok') {
+      out.push(`- **${s.name}**: ${s.status}: ${s.note}`);
+      continue;
+    }
+    const problems = Object.entries(s.cells)
+      .filter(([, c]) => c.reason)
+      .map(([id, c]) => `${id}: ${c.status}: ${c.reason}`);
+    out.push(`- **${s.name}**${s.version ? ` (${s.version})` : ''}: \`${s.flags}\`${problems.length ? `; ${problems.join('; ')}` : ''}`);
+  }
+  out.push('');
+  out.push('Scenarios:');
+  out.push('');
+  for (const cd of cellDefs.filter((c) => o.cells.includes(c.id))) out.push(`- ${cd.title}: ${cd.describe}`);
+  out.push('');
+  return out.join('\n');
+}

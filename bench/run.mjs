@@ -1,0 +1,419 @@
+#!/usr/bin/env node
+// simplehttp benchmark: simplehttp vs nginx, python3 -m http.server, sirv,
+// http-server and canned Node responders, in one run, on loopback only.
+// Usage: node bench/run.mjs [--duration S] [--runs N] [--only NAME[,NAME]]
+//                           [--cells a,b,c,d,e,f] [--no-install] [--server-logs]
+//                           [--loadgen wrk|autocannon]
+// See bench/README.md.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkUrl } from './lib/check.mjs';
+import { FILES, LISTING_DIR, LISTING_ENTRIES, makeFixture } from './lib/fixture.mjs';
+import { ensureDebian, ensureNpmPeers, peerBin } from './lib/install.mjs';
+import { describeLoad, runLoad, writeWrkScript } from './lib/loadgen.mjs';
+import {
+  freePort, killAllSync, live, portOwnedBy, runSync, shellQuote, sleep, stopProcess, treeRss, waitForPort, which,
+} from './lib/proc.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { serverDefs } from './lib/servers.mjs';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(benchDir, '..');
+const peersPrefix = path.join(benchDir, '.peers');
+const resultsDir = path.join(benchDir, 'results');
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+const USAGE = `usage: node bench/run.mjs [options]
+  --duration S     seconds per cell (default 10; env BENCH_DURATION)
+  --runs N         measure each cell N times and report the median (default 1; env BENCH_RUNS)
+  --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-workers,
+                   nginx-1w, nginx-tuned, python, sirv, http-server, canned-net, canned-http)
+  --cells LIST     comma-separated cells to run, from a,b,c,d,e,f (default all)
+  --no-install     never apt-get/npm install missing peers or load generators
+  --server-logs    keep servers' stdout/stderr in files under the temp dir (default /dev/null)
+  --loadgen TOOL   wrk (default) or autocannon
+  -h, --help       this text`;
+
+function parseArgs(argv) {
+  const o = {
+    duration: Number(process.env.BENCH_DURATION ?? 10),
+    runs: Number(process.env.BENCH_RUNS ?? 1),
+    only: null,
+    cells: ['a', 'b', 'c', 'd', 'e', 'f'],
+    noInstall: false,
+    serverLogs: false,
+    loadgen: 'wrk',
+  };
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i];
+    let v;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq !== -1) [a, v] = [a.slice(0, eq), a.slice(eq + 1)];
+    const val = () => {
+      if (v !== undefined) return v;
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    switch (a) {
+      case '--duration': o.duration = Number(val()); break;
+      case '--runs': o.runs = Number(val()); break;
+      case '--only': o.only = (o.only ?? []).concat(val().split(',').map((s) => s.trim()).filter(Boolean)); break;
+      case '--cells': o.cells = val().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
+      case '--no-install': o.noInstall = true; break;
+      case '--server-logs': o.serverLogs = true; break;
+      case '--loadgen': o.loadgen = val(); break;
+      case '-h': case '--help': o.help = true; break;
+      default: throw new Error(`unknown argument ${a}`);
+    }
+  }
+  if (!Number.isInteger(o.duration) || o.duration < 1 || o.duration > 600) throw new Error('--duration must be an integer 1..600');
+  if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 20) throw new Error('--runs must be an integer 1..20');
+  if (o.cells.some((c) => !'abcdef'.includes(c) || c.length !== 1)) throw new Error('--cells takes letters from a,b,c,d,e,f');
+  if (!['wrk', 'autocannon'].includes(o.loadgen)) throw new Error('--loadgen must be wrk or autocannon');
+  return o;
+}
+
+const CELLS = [
+  { id: 'a', title: 'a. 1 KiB file, keep-alive, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: [], metric: 'rps', expect: { bytes: FILES.small.size }, describe: `GET /${FILES.small.name} (1024 bytes), 50 keep-alive connections` },
+  { id: 'b', title: 'b. 1 KiB file, new connection per request, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: ['Connection: close'], metric: 'rps', expect: { bytes: FILES.small.size }, describe: `GET /${FILES.small.name} with "Connection: close", 50 connections (each reconnects after every response)` },
+  { id: 'c', title: 'c. 100 KiB file, keep-alive, 50 conns (req/s)', path: `/${FILES.medium.name}`, connections: 50, headers: [], metric: 'rps', expect: { bytes: FILES.medium.size }, describe: `GET /${FILES.medium.name} (102400 bytes), 50 keep-alive connections` },
+  { id: 'd', title: 'd. 10 MiB file, 4 conns (MiB/s)', path: `/${FILES.large.name}`, connections: 4, headers: [], metric: 'mibps', expect: { bytes: FILES.large.size }, describe: `GET /${FILES.large.name} (10485760 bytes), 4 keep-alive connections, throughput in MiB/s` },
+  { id: 'e', title: `e. ${LISTING_ENTRIES}-entry directory listing, keep-alive, 50 conns (req/s)`, path: `/${LISTING_DIR}/`, connections: 50, headers: [], metric: 'rps', expect: { links: LISTING_ENTRIES }, describe: `GET /${LISTING_DIR}/ (an HTML listing of ${LISTING_ENTRIES} files, checked for >= ${LISTING_ENTRIES} href= links), 50 keep-alive connections` },
+  { id: 'f', title: 'f. RSS after load', metric: 'rss', describe: 'VmRSS from /proc/<pid>/status after all cells, summed over the server process and its children (nginx master+worker, cluster workers)' },
+];
+
+// ---- state for cleanup -------------------------------------------------------
+let tmpDir = null;
+let currentServer = null; // { handle, stopSignal }
+let currentLoader = null;
+let shuttingDown = false;
+
+function removeTmp() {
+  if (tmpDir) {
+    try {
+      fs.rmSync(tmpDir, { recursive: true, force: true });
+    } catch {}
+    tmpDir = null;
+  }
+}
+
+async function emergencyStop(sig) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log(`${sig}: stopping servers and load generator`);
+  const hard = setTimeout(() => {
+    killAllSync();
+    process.exit(130);
+  }, 8000);
+  try {
+    if (currentLoader) await stopProcess(currentLoader, { graceMs: 1000 });
+    if (currentServer) await stopProcess(currentServer.handle, { signal: currentServer.handle.stopSignal ?? 'SIGTERM', mainPid: currentServer.handle.mainPid });
+  } catch {}
+  killAllSync();
+  removeTmp();
+  clearTimeout(hard);
+  process.exit(sig === 'SIGINT' ? 130 : 143);
+}
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => emergencyStop(sig));
+process.on('exit', () => {
+  killAllSync();
+  removeTmp();
+});
+
+// ---- machine facts -----------------------------------------------------------
+function cpuModel() {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {}
+  return os.cpus()[0]?.model ?? 'unknown CPU';
+}
+
+function firstLine(s) {
+  return (s ?? '').trim().split('\n')[0].trim();
+}
+
+function gitRev() {
+  const r = runSync('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'], { timeoutMs: 5000 });
+  if (!r.ok) return 'no commit';
+  const d = runSync('git', ['-C', repo, 'status', '--porcelain', '--', 'src'], { timeoutMs: 5000 });
+  return `${r.out.trim()}${d.ok && d.out.trim() ? ' + uncommitted src changes' : ''}`;
+}
+
+function median(runs, metric) {
+  const key = metric === 'mibps' ? 'mibps' : 'rps';
+  const sorted = [...runs].sort((x, y) => x[key] - y[key]);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+function stamp(d) {
+  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+function writeAtomic(file, text) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, file);
+}
+
+// ---- measuring one server ----------------------------------------------------
+async function measureServer(def, ctx, opts, usedPorts) {
+  const res = { name: def.name, version: def.version ?? null, flags: def.flags, status: 'ok', note: null, command: null, cells: {}, rssKiB: null, rssPids: 0 };
+  const avail = def.available();
+  if (!avail.ok) {
+    res.status = 'skipped';
+    res.note = avail.note;
+    log(`${def.name}: skipped: ${avail.note}`);
+    return res;
+  }
+  const port = await freePort(usedPorts);
+  usedPorts.add(port);
+  let handle = null;
+  try {
+    log(`${def.name}: starting on 127.0.0.1:${port}`);
+    handle = await def.start(port);
+    currentServer = { handle };
+    res.command = handle.commandLine;
+    await waitForPort(port, handle, 10_000);
+    if (def.afterReady) await def.afterReady(handle);
+    if (portOwnedBy(port, handle.mainPid ?? handle.pid) === false) {
+      throw new Error(`port ${port} is answered by a process that is not ours`);
+    }
+    for (const cd of CELLS) {
+      if (cd.id === 'f' || !opts.cells.includes(cd.id)) continue;
+      if (shuttingDown) break;
+      const support = def.supports(cd.id);
+      if (support !== true) {
+        res.cells[cd.id] = { status: support };
+        continue;
+      }
+      if (handle.exited) {
+        res.cells[cd.id] = { status: 'server died', reason: `exited (code ${handle.exitCode}, signal ${handle.exitSignal}) before this cell` };
+        continue;
+      }
+      const url = `http://127.0.0.1:${port}${cd.path}`;
+      const connHeader = cd.headers.some((h) => /^connection:\s*close/i.test(h)) ? 'close' : 'keep-alive';
+      const chk = await checkUrl(url, { expect: cd.expect, headers: { Connection: connHeader } });
+      if (!chk.ok) {
+        res.cells[cd.id] = { status: 'failed check', reason: chk.reason };
+        log(`${def.name} ${cd.id}: failed check: ${chk.reason}`);
+        continue;
+      }
+      const marks = [];
+      if (connHeader === 'keep-alive' && !chk.keepAlive) marks.push('(closes)');
+      if (connHeader === 'close' && chk.keepAlive) marks.push('(kept alive)');
+      const runs = [];
+      let failure = null;
+      for (let i = 0; i < opts.runs && !shuttingDown; i++) {
+        try {
+          const r = await runLoad(ctx, { url, connections: cd.connections, durationS: opts.duration, headers: cd.headers });
+          delete r.raw;
+          runs.push(r);
+          log(`${def.name} ${cd.id}${opts.runs > 1 ? ` run ${i + 1}/${opts.runs}` : ''}: ${cd.metric === 'mibps' ? `${r.mibps.toFixed(1)} MiB/s` : `${Math.round(r.rps)} req/s`}, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms`);
+        } catch (e) {
+          failure = e.message;
+          log(`${def.name} ${cd.id}: load failed: ${e.message}`);
+          break;
+        }
+        if (handle.exited) break;
+        await sleep(cd.id === 'b' ? 1000 : 300);
+      }
+      if (handle.exited) {
+        res.cells[cd.id] = { status: 'server died', reason: `exited during load (code ${handle.exitCode}, signal ${handle.exitSignal})`, runs };
+      } else if (!runs.length) {
+        res.cells[cd.id] = { status: 'load failed', reason: failure };
+      } else {
+        res.cells[cd.id] = { status: 'ok', median: median(runs, cd.metric), runs, marks, url };
+      }
+    }
+    if (opts.cells.includes('f') && !handle.exited) {
+      const { kib, pids } = treeRss(handle.mainPid ?? handle.pid);
+      res.rssKiB = kib;
+      res.rssPids = pids.length;
+    }
+  } catch (e) {
+    res.status = 'failed';
+    res.note = e.message + (handle?.logFile ? ` (log: ${handle.logFile})` : handle?.errorLog ? ` (see ${handle.errorLog})` : ' (rerun with --server-logs to see its output)');
+    if (handle?.errorLog && fs.existsSync(handle.errorLog)) {
+      res.note += `: ${fs.readFileSync(handle.errorLog, 'utf8').trim().split('\n').slice(-2).join(' | ')}`;
+    }
+    log(`${def.name}: failed: ${res.note}`);
+  } finally {
+    if (handle) {
+      await stopProcess(handle, { signal: handle.stopSignal ?? 'SIGTERM', mainPid: handle.mainPid });
+      currentServer = null;
+      log(`${def.name}: stopped`);
+    }
+  }
+  return res;
+}
+
+// ---- main --------------------------------------------------------------------
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${e.message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const started = new Date();
+  const notes = [];
+  const isLinux = process.platform === 'linux';
+  if (!isLinux) notes.push('not Linux: RSS, pinning and port ownership checks are unavailable');
+
+  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simplehttp-bench-'));
+  fs.chmodSync(tmpDir, 0o755);
+  const fixture = makeFixture(fs.mkdirSync(path.join(tmpDir, 'www'), { recursive: true }) ?? path.join(tmpDir, 'www'));
+  const logDir = path.join(tmpDir, 'logs');
+  fs.mkdirSync(logDir);
+  log(`fixture in ${fixture}`);
+
+  // CPU pinning: server on CPU 0, load generator on CPU 1.
+  const cores = os.cpus().length;
+  let serverCpu = null;
+  let clientCpu = null;
+  let pinning;
+  if (isLinux && which('taskset') && cores >= 2) {
+    serverCpu = 0;
+    clientCpu = 1;
+    pinning = 'server pinned with `taskset -c 0` (workers inherit it), load generator with `taskset -c 1`';
+  } else {
+    pinning = 'no CPU pinning (' + (cores < 2 ? 'fewer than 2 CPUs' : 'taskset not available') + ')';
+    notes.push(pinning);
+  }
+
+  // Which servers were asked for.
+  const wants = (name) => !opts.only || opts.only.some((o) => name === o || name.startsWith(o));
+
+  // Load generator.
+  const loadgen = { tool: opts.loadgen };
+  if (opts.loadgen === 'wrk') {
+    const w = ensureDebian('wrk', ['wrk'], { noInstall: opts.noInstall });
+    if (w.note) notes.push(w.note);
+    if (w.bin) {
+      loadgen.bin = w.bin;
+      loadgen.script = writeWrkScript(tmpDir);
+      loadgen.version = firstLine(runSync(w.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/\s*Copyright.*$/, '');
+    } else {
+      loadgen.tool = 'autocannon';
+      notes.push('wrk unavailable: falling back to autocannon (numbers are not comparable with wrk runs; autocannon itself is a Node process)');
+    }
+  }
+  if (loadgen.tool === 'autocannon') {
+    const p = ensureNpmPeers(peersPrefix, [{ spec: 'autocannon@8', pkg: 'autocannon', bin: 'autocannon' }], { noInstall: opts.noInstall }).get('autocannon');
+    if (!p.bin) {
+      process.stderr.write(`no load generator: ${p.note}\n`);
+      return 1;
+    }
+    loadgen.bin = p.bin;
+    loadgen.version = p.version;
+  }
+  log(`load generator: ${loadgen.tool} ${loadgen.version ?? ''}`);
+
+  // Peers.
+  const nginx = { bin: null, note: null, version: null };
+  if (wants('nginx-1w') || wants('nginx-tuned')) {
+    const n = ensureDebian('nginx', ['nginx-light', 'nginx'], { noInstall: opts.noInstall });
+    Object.assign(nginx, n);
+    if (n.installed) notes.push(`${n.note} (Debian may also have started its own nginx service; this benchmark does not use or stop it)`);
+    if (nginx.bin) nginx.version = firstLine(runSync(nginx.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/^nginx version:\s*/, '');
+  }
+  const wantedPeers = [];
+  if (wants('sirv')) wantedPeers.push({ spec: 'sirv-cli@3', pkg: 'sirv-cli', bin: 'sirv' });
+  if (wants('http-server')) wantedPeers.push({ spec: 'http-server@14', pkg: 'http-server', bin: 'http-server' });
+  const peers = wantedPeers.length ? ensureNpmPeers(peersPrefix, wantedPeers, { noInstall: opts.noInstall }) : new Map();
+  const pyBin = which('python3');
+  const python = { bin: pyBin, version: pyBin ? firstLine(runSync(pyBin, ['--version'], { timeoutMs: 5000 }).out).replace(/^Python\s*/, '') : null };
+
+  const ctx = {
+    repo, benchDir, fixture, tmp: tmpDir, logDir, serverCpu, clientCpu, serverLogs: opts.serverLogs, nginx, peers, python, loadgen,
+    onLoader: (h) => (currentLoader = h),
+  };
+  Object.assign(ctx, { loadgen: { ...loadgen } });
+
+  const defs = serverDefs(ctx).filter((d) => wants(d.name));
+  if (!defs.length) {
+    process.stderr.write(`--only ${opts.only.join(',')} matches no server\n${USAGE}\n`);
+    return 2;
+  }
+
+  const usedPorts = new Set();
+  const servers = [];
+  for (const def of defs) {
+    if (shuttingDown) break;
+    servers.push(await measureServer(def, ctx, opts, usedPorts));
+    await sleep(500);
+  }
+
+  const versions = [];
+  if (python.version) versions.push(['Python', python.version]);
+  if (nginx.version) versions.push(['nginx', nginx.version]);
+  versions.push([loadgen.tool, loadgen.version ?? '?']);
+  for (const [pkg, label] of [['sirv-cli', 'sirv-cli'], ['http-server', 'http-server']]) {
+    const p = peers.get(pkg) ?? peerBin(peersPrefix, pkg, pkg === 'sirv-cli' ? 'sirv' : pkg);
+    if (p?.version) versions.push([label, p.version]);
+  }
+  const simple = defs.find((d) => d.name === 'simplehttp');
+  if (simple?.version) versions.push(['simplehttp', `${simple.version} (${gitRev()})`]);
+
+  const rel = path.relative(process.cwd(), fileURLToPath(import.meta.url)) || 'bench/run.mjs';
+  const cmd = ['node', rel, ...process.argv.slice(2)].map(shellQuote).join(' ');
+  const results = {
+    startedAt: started.toISOString().replace(/\.\d+Z$/, 'Z'),
+    finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(shellQuote).join(' ')}` : ''} (${cmd})` : cmd,
+    options: { duration: opts.duration, runs: opts.runs, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool },
+    machine: {
+      cpuModel: cpuModel(),
+      cores,
+      memGiB: (os.totalmem() / 2 ** 30).toFixed(0),
+      os: `${os.type()} ${os.release()} ${os.arch()}`,
+      node: process.version,
+      versions,
+      pinning,
+    },
+    loadgen: {
+      tool: loadgen.tool,
+      version: loadgen.version ?? null,
+      description: describeLoad(ctx, 'C', opts.duration) + (loadgen.tool === 'wrk' ? ' (-s report.lua only prints exact totals at the end; cell b adds -H "Connection: close")' : ''),
+    },
+    notes,
+    servers,
+  };
+  const md = renderMarkdown(results, CELLS);
+  process.stdout.write(`\n${md}\n`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const base = stamp(started);
+  writeAtomic(path.join(resultsDir, `${base}.md`), md);
+  writeAtomic(path.join(resultsDir, 'latest.md'), md);
+  const json = JSON.stringify(results, null, 2) + '\n';
+  writeAtomic(path.join(resultsDir, `${base}.json`), json);
+  writeAtomic(path.join(resultsDir, 'latest.json'), json);
+  log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, `${base}.md`))}, latest.md, latest.json`);
+  if (live.size) log(`warning: ${live.size} process(es) still registered at the end; killing them`);
+  return 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  process.stderr.write(`bench failed: ${e.stack ?? e}\n`);
+  code = 1;
+} finally {
+  if (currentServer) await stopProcess(currentServer.handle, { signal: currentServer.handle.stopSignal ?? 'SIGTERM', mainPid: currentServer.handle.mainPid }).catch(() => {});
+  killAllSync();
+  if (!opts_keepTmp()) removeTmp();
+}
+process.exitCode = code;
+
+function opts_keepTmp() {
+  return process.argv.includes('--server-logs');
+}

@@ -1,0 +1,558 @@
+import type { Socket } from "node:net";
+import { escapeHtml } from "../wire/html-escape.js";
+import { HeaderMap } from "../wire/header-map.js";
+import { currentHttpDate, formatHttpDate, formatLogDate } from "../wire/http-date.js";
+import { HttpParseError } from "../wire/parse-error.js";
+import { pyFormat, pyRepr, type PyFormatArg } from "../wire/py-format.js";
+import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type RequestHead } from "../wire/request-head-parser.js";
+import { RESPONSES } from "../wire/responses.js";
+import { hasLineBreakOrNul } from "../wire/token.js";
+import { BodyTooLargeError, ConnectionClosedError, ConnectionTimeoutError } from "../server/errors.js";
+import { escapeLogMessage } from "../server/log-escape.js";
+import { RequestBody } from "../server/request-body.js";
+import { ResponseWriter, type BodyMode } from "../server/response-writer.js";
+import { SocketReader } from "../server/socket-reader.js";
+import type { ClientAddress, RequestServer } from "../server/request-server.js";
+
+/** CPython's DEFAULT_ERROR_MESSAGE, with its `%(code)d`, `%(message)s`, `%(explain)s` placeholders. */
+export const DEFAULT_ERROR_MESSAGE = `<!DOCTYPE HTML>
+<html lang="en">
+    <head>
+        <meta charset="utf-8">
+        <title>Error response</title>
+    </head>
+    <body>
+        <h1>Error response</h1>
+        <p>Error code: %(code)d</p>
+        <p>Message: %(message)s.</p>
+        <p>Error code explanation: %(code)s - %(explain)s.</p>
+    </body>
+</html>
+`;
+
+/** CPython's DEFAULT_ERROR_CONTENT_TYPE. */
+export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
+
+/** The package version of the base layer, as CPython's `http.server.__version__`. */
+export const BASE_VERSION = "0.6";
+
+function latin1Check(what: string, s: string): void {
+  if (hasLineBreakOrNul(s)) throw new TypeError(`${what} must not contain CR, LF or NUL: ${JSON.stringify(s)}`);
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0xff) throw new TypeError(`${what} is not latin-1 encodable: ${JSON.stringify(s)}`);
+  }
+}
+
+function versionNumber(v: string): number {
+  const m = /^HTTP\/(\d+)\.(\d+)$/.exec(v);
+  return m ? Number(m[1]) * 1000 + Math.min(Number(m[2]), 999) : 0;
+}
+
+/** Error thrown inside a handler that the engine answers itself (parse, size or timeout errors). */
+function statusOf(err: unknown): number | null {
+  if (err instanceof HttpParseError) return err.status;
+  if (err instanceof BodyTooLargeError) return 413;
+  return null;
+}
+
+type DoMethod = () => unknown;
+
+/**
+ * CPython's `BaseHTTPRequestHandler` on our HTTP/1.1 engine: one instance per
+ * connection; `handle()` reads requests and calls `do_<METHOD>()` for each.
+ * Subclass it and add `async do_GET()` and friends; write the response with
+ * `sendResponse()`, `sendHeader()`, `endHeaders()` and `wfile.write()`.
+ *
+ * Class attributes of CPython (`serverVersion`, `protocolVersion`, ...) live on
+ * the prototype, so both `override protocolVersion = "HTTP/1.1"` in a
+ * subclass and `Handler.prototype.protocolVersion = "HTTP/1.1"` work.
+ */
+export class BaseHTTPRequestHandler {
+  /** The connection (CPython's `request`). */
+  readonly request: Socket;
+  /** `[host, port]` of the client. */
+  readonly clientAddress: ClientAddress;
+  /** The server that accepted the connection. */
+  readonly server: RequestServer;
+
+  /** True when the connection closes after the current request. */
+  closeConnection = true;
+  /** The request line without its line ending; '' when none was read. */
+  requestline = "";
+  /** The raw request line bytes as read (CPython's `raw_requestline`). */
+  rawRequestline: Buffer = Buffer.alloc(0);
+  /** The method (`GET`); null before a request line was parsed, '' after an over-long one. */
+  command: string | null = null;
+  /** The request target (a leading `//` collapsed, absolute-form reduced to its path). */
+  path = "";
+  /** The request's protocol version, e.g. `HTTP/1.1`. */
+  requestVersion: string;
+  /** The request headers (an instance of `MessageClass`). */
+  headers: HeaderMap = new HeaderMap();
+  /** The request body; reads stop at its end. */
+  rfile: RequestBody;
+  /** The response output. */
+  readonly wfile: ResponseWriter;
+
+  /** `name[/version]` words naming the server software (CPython: `BaseHTTP/0.6`). */
+  declare serverVersion: string;
+  /** The runtime version (`Node/20.x.y`; CPython writes `Python/3.x`). */
+  declare sysVersion: string;
+  /** The error page template, `%(code)d`, `%(message)s` and `%(explain)s` filled in. */
+  declare errorMessageFormat: string;
+  /** Content-Type of error pages. */
+  declare errorContentType: string;
+  /** Protocol of responses; `HTTP/1.1` enables persistent connections. */
+  declare protocolVersion: string;
+  /** The version assumed until the request line is parsed. */
+  declare defaultRequestVersion: string;
+  /** Status code -> [reason phrase, explanation]. */
+  declare responses: Readonly<Record<number, readonly [string, string]>>;
+  /** The header map class instantiated for `headers`. */
+  declare MessageClass: new (entries?: Iterable<readonly [string, string]>) => HeaderMap;
+  /** Seconds each read or write may wait (CPython's `timeout`); null waits forever, bounded by the limits below. */
+  declare timeout: number | null;
+  /** Sets TCP_NODELAY on the connection (CPython's `disable_nagle_algorithm`). */
+  declare disableNagleAlgorithm: boolean;
+  /** Seconds an idle persistent connection waits for its next request before closing quietly. */
+  declare keepAliveTimeout: number;
+  /** Seconds a client has to send a whole request head once it started (answered with 408). */
+  declare headersTimeout: number;
+  /** Seconds a write may wait on a client that does not read, when `timeout` is null. */
+  declare writeTimeout: number;
+  /** Most unread body bytes discarded after a handler to keep the connection; past it the connection closes. */
+  declare maxDiscardBytes: number;
+  /** Day names for `dateTimeString` (CPython's `weekdayname`). */
+  declare weekdayname: readonly string[];
+  /** Month names, index 1 = Jan (CPython's `monthname`). */
+  declare monthname: readonly (string | null)[];
+
+  readonly #reader: SocketReader;
+  #headersBuffer: string[] = [];
+  #status = 0;
+  #declaredLength = -1;
+  #declaredChunked = false;
+  #http09 = false;
+  #mustClose = false;
+  #idle = false;
+
+  constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer) {
+    this.request = request;
+    this.clientAddress = clientAddress;
+    this.server = server;
+    this.requestVersion = this.defaultRequestVersion;
+    this.#reader = new SocketReader(request);
+    this.wfile = new ResponseWriter(request);
+    this.rfile = RequestBody.empty(this.#reader);
+  }
+
+  /** True while the connection waits for a request of which no byte has arrived (safe to close). */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  /** Runs the connection: `setup()`, `handle()`, then `finish()` whatever happened. */
+  async run(): Promise<void> {
+    await this.setup();
+    try {
+      await this.handle();
+    } finally {
+      await this.finish();
+    }
+  }
+
+  /** Prepares the connection (TCP_NODELAY, timeouts). */
+  async setup(): Promise<void> {
+    if (this.disableNagleAlgorithm) this.request.setNoDelay(true);
+    const t = this.timeout ?? this.writeTimeout;
+    this.wfile.timeoutMs = t > 0 ? t * 1000 : null;
+  }
+
+  /** Flushes the output; the server closes the connection afterwards. */
+  async finish(): Promise<void> {
+    await this.wfile.flush();
+  }
+
+  /** Handles requests until the connection is to close. */
+  async handle(): Promise<void> {
+    this.closeConnection = true;
+    await this.handleOneRequest();
+    while (!this.closeConnection && !this.server.closing) await this.handleOneRequest();
+  }
+
+  #timeoutMs(): number | null {
+    return this.timeout !== null && this.timeout > 0 ? this.timeout * 1000 : null;
+  }
+
+  /** Reads the next request head; null when the client is done (or idle past the keep-alive timeout). */
+  async #readHead(parser: RequestHeadParser, first: boolean): Promise<RequestHead | null> {
+    const reader = this.#reader;
+    let deadline = 0;
+    let started = false;
+    for (;;) {
+      const result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
+      if (result.consumed > 0) started = true;
+      reader.consume(result.consumed);
+      if (result.state === "complete") return result.head;
+      if (result.state === "empty") return null;
+      started ||= reader.available > 0;
+      let wait: number | null;
+      if (!started) {
+        // Idle between requests: CPython's timeout on a first request, our keep-alive limit after.
+        wait = first ? this.#timeoutMs() : Math.min(this.#timeoutMs() ?? Infinity, this.keepAliveTimeout * 1000);
+        this.#idle = true;
+        try {
+          await reader.waitForData(wait === Infinity ? null : wait);
+        } catch (err) {
+          if (err instanceof ConnectionTimeoutError && !first) return null;
+          throw err;
+        } finally {
+          this.#idle = false;
+        }
+        continue;
+      }
+      const now = Date.now();
+      if (deadline === 0) deadline = now + this.headersTimeout * 1000;
+      const left = deadline - now;
+      if (left <= 0) throw new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
+      const t = this.#timeoutMs();
+      try {
+        await reader.waitForData(t === null ? left : Math.min(t, left));
+      } catch (err) {
+        if (err instanceof ConnectionTimeoutError && Date.now() >= deadline - 1) {
+          throw new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
+        }
+        throw err;
+      }
+    }
+  }
+
+  #resetRequest(): void {
+    this.command = null;
+    this.requestline = "";
+    this.path = "";
+    this.requestVersion = this.defaultRequestVersion;
+    this.#headersBuffer = [];
+    this.#status = 0;
+    this.#declaredLength = -1;
+    this.#declaredChunked = false;
+    this.#http09 = false;
+    this.#mustClose = false;
+    this.wfile.reset();
+  }
+
+  /**
+   * Reads, parses and answers one request: CPython's rules for the request
+   * line, 414 / 431 for over-long lines or too many headers, strict header
+   * and body-framing checks (400, 501), then `do_<command>()`; 501 when the
+   * handler has no such method.
+   */
+  async handleOneRequest(): Promise<void> {
+    const first = this.command === null && this.requestline === "" && this.wfile.bytesSent === 0;
+    this.#resetRequest();
+    this.closeConnection = true;
+    const parser = new RequestHeadParser(DEFAULT_HEAD_LIMITS);
+    let head: RequestHead | null;
+    try {
+      head = await this.#readHead(parser, first);
+    } catch (err) {
+      if (err instanceof HttpParseError) {
+        this.requestline = parser.requestline;
+        this.rawRequestline = Buffer.from(parser.requestline, "latin1");
+        const line = parser.requestLine;
+        if (err.code === "ERR_URI_TOO_LONG") {
+          this.requestVersion = "";
+          this.command = "";
+        } else if (line) {
+          this.command = line.command;
+          this.path = line.path;
+          this.requestVersion = line.version;
+        }
+        this.#mustClose = true;
+        await this.sendError(err.status, err.message, err.explain);
+        await this.wfile.flush();
+        this.closeConnection = true;
+        return;
+      }
+      if (err instanceof ConnectionTimeoutError) {
+        this.logError("Request timed out: %r", `TimeoutError('${err.message}')`);
+        this.closeConnection = true;
+        return;
+      }
+      throw err;
+    }
+    if (head === null) {
+      this.closeConnection = true;
+      return;
+    }
+    await this.#serve(head);
+  }
+
+  async #serve(head: RequestHead): Promise<void> {
+    this.requestline = head.requestline;
+    this.rawRequestline = Buffer.from(head.requestline + "\r\n", "latin1");
+    this.command = head.command;
+    this.path = head.path;
+    this.requestVersion = head.version;
+    this.#http09 = head.http09;
+    this.#mustClose = head.mustClose;
+    this.headers = this.MessageClass === HeaderMap ? head.headers : new this.MessageClass(head.headers);
+    this.rfile = new RequestBody(this.#reader, head.framing, () => this.#timeoutMs());
+
+    // Persistence by CPython's rules: HTTP/1.1 on both ends, or an explicit keep-alive.
+    const ours = versionNumber(this.protocolVersion);
+    const theirs = head.http09 ? 9 : head.major * 1000 + Math.min(head.minor, 999);
+    this.closeConnection = !(theirs >= 1001 && ours >= 1001);
+    if (head.http09) this.closeConnection = true;
+    const conntype = (this.headers.get("Connection") ?? "").toLowerCase();
+    if (conntype === "close") this.closeConnection = true;
+    else if (conntype === "keep-alive" && ours >= 1001) this.closeConnection = false;
+
+    const expect = (this.headers.get("Expect") ?? "").toLowerCase();
+    if (expect === "100-continue" && ours >= 1001 && theirs >= 1001) {
+      if (!(await this.handleExpect100())) {
+        await this.#endRequest();
+        return;
+      }
+    }
+
+    const command = head.command;
+    const method = (this as unknown as Record<string, unknown>)["do_" + command];
+    if (typeof method !== "function") {
+      await this.sendError(501, `Unsupported method (${pyRepr(command)})`);
+      await this.#endRequest();
+      return;
+    }
+    try {
+      await (method as DoMethod).call(this);
+    } catch (err) {
+      await this.#handlerFailed(err);
+    }
+    await this.#endRequest();
+  }
+
+  async #handlerFailed(err: unknown): Promise<void> {
+    if (err instanceof ConnectionClosedError) {
+      this.closeConnection = true;
+      return;
+    }
+    const nothingSent = this.wfile.bytesSent === 0 || this.#status === 0;
+    const status = statusOf(err);
+    if (status !== null) {
+      // The engine's own refusals (bad chunked body, body over the limit) are the client's fault.
+      this.#mustClose = true;
+      if (nothingSent && this.#status === 0) {
+        this.#headersBuffer = [];
+        await this.sendError(status, err instanceof Error ? err.message : undefined);
+      } else this.closeConnection = true;
+      return;
+    }
+    if (err instanceof ConnectionTimeoutError) {
+      this.logError("Request timed out: %r", `TimeoutError('${err.message}')`);
+      this.closeConnection = true;
+      return;
+    }
+    this.server.handleError(this.request, this.clientAddress, err);
+    if (this.#status === 0 || (this.wfile.bytesSent === 0 && this.#headersBuffer.length > 0)) {
+      this.#headersBuffer = [];
+      this.#status = 0;
+      this.#mustClose = true;
+      await this.sendError(500);
+    } else {
+      this.closeConnection = true;
+    }
+  }
+
+  /** Completes the response framing and makes sure no unread body is left to be read as a request. */
+  async #endRequest(): Promise<void> {
+    if (this.#headersBuffer.length > 0) await this.flushHeaders();
+    const reusable = this.wfile.endResponse();
+    await this.wfile.flush();
+    if (!reusable || this.#mustClose || this.#http09) this.closeConnection = true;
+    if (!this.closeConnection && !this.rfile.done) {
+      try {
+        if (!(await this.rfile.discard(this.maxDiscardBytes))) this.closeConnection = true;
+      } catch {
+        this.closeConnection = true;
+      }
+    }
+  }
+
+  /**
+   * Answers `Expect: 100-continue` (HTTP/1.1 on both ends) with `100 Continue`.
+   * Override to refuse: send an error (e.g. 417) and return false.
+   */
+  async handleExpect100(): Promise<boolean> {
+    this.sendResponseOnly(100);
+    await this.endHeaders();
+    await this.wfile.flush();
+    return true;
+  }
+
+  /**
+   * Sends and logs a complete error reply: status line, `Server`, `Date`,
+   * `Connection: close`, and an HTML page from `errorMessageFormat` (escaped)
+   * except for HEAD, 1xx, 204, 205 and 304.
+   */
+  async sendError(code: number, message?: string, explain?: string): Promise<void> {
+    const entry = this.responses[code];
+    const [shortmsg, longmsg] = entry ?? ["???", "???"];
+    const msg = message ?? shortmsg;
+    const exp = explain ?? longmsg;
+    this.logError("code %d, message %s", code, msg);
+    this.sendResponse(code, msg);
+    this.sendHeader("Connection", "close");
+    let body: Buffer | null = null;
+    if (code >= 200 && code !== 204 && code !== 205 && code !== 304) {
+      const content = pyFormat(this.errorMessageFormat, { code, message: escapeHtml(msg, false), explain: escapeHtml(exp, false) });
+      body = Buffer.from(content, "utf8");
+      this.sendHeader("Content-Type", this.errorContentType);
+      this.sendHeader("Content-Length", String(body.length));
+    }
+    await this.endHeaders();
+    if (this.command !== "HEAD" && body) await this.wfile.write(body);
+  }
+
+  /** Logs the request and buffers the status line plus `Server` and `Date`. */
+  sendResponse(code: number, message?: string): void {
+    this.logRequest(code);
+    this.sendResponseOnly(code, message);
+    this.sendHeader("Server", this.versionString());
+    this.sendHeader("Date", this.dateTimeString());
+  }
+
+  /** Buffers the status line only (used for `100 Continue`). */
+  sendResponseOnly(code: number, message?: string): void {
+    if (!Number.isInteger(code)) throw new TypeError(`status code must be an integer: ${String(code)}`);
+    const msg = message ?? this.responses[code]?.[0] ?? "";
+    latin1Check("reason phrase", msg);
+    this.#status = code;
+    if (code >= 200) {
+      this.#declaredLength = -1;
+      this.#declaredChunked = false;
+    }
+    if (this.#omitHead()) return;
+    this.#headersBuffer.push(`${this.protocolVersion} ${code} ${msg}\r\n`);
+  }
+
+  /**
+   * Buffers one header; a `Connection` header updates `closeConnection`.
+   * Refuses CR, LF and NUL (header injection) and non-latin-1 text with a TypeError.
+   */
+  sendHeader(keyword: string, value: string | number): void {
+    const v = String(value);
+    latin1Check("header name", keyword);
+    latin1Check("header value", v);
+    const lower = keyword.toLowerCase();
+    if (!this.#omitHead()) this.#headersBuffer.push(`${keyword}: ${v}\r\n`);
+    if (lower === "connection") {
+      const lv = v.toLowerCase();
+      if (lv === "close") this.closeConnection = true;
+      else if (lv === "keep-alive") this.closeConnection = false;
+    } else if (lower === "content-length") {
+      const n = /^\d+$/.test(v.trim()) ? Number(v.trim()) : -1;
+      this.#declaredLength = n;
+    } else if (lower === "transfer-encoding") {
+      this.#declaredChunked = true;
+    }
+  }
+
+  #omitHead(): boolean {
+    return this.#http09 && this.requestVersion === "HTTP/0.9";
+  }
+
+  /** Adds the blank line ending the header block and writes it. */
+  async endHeaders(): Promise<void> {
+    if (this.#omitHead()) return;
+    const mode = this.#decideBodyMode();
+    this.#headersBuffer.push("\r\n");
+    await this.#writeHead(mode);
+  }
+
+  /** Decides the framing of the body from what the handler declared; makes an unframed body safe. */
+  #decideBodyMode(): BodyMode {
+    const code = this.#status;
+    if (code < 200) return "none";
+    if (this.command === "HEAD" || code === 204 || code === 304) return "none";
+    if (this.#declaredChunked) return "passthrough";
+    if (this.#declaredLength >= 0) return "length";
+    if (this.closeConnection || this.#mustClose) return "raw";
+    // A persistent connection needs every body framed (RFC 9112 section 6.3).
+    if (versionNumber(this.requestVersion) >= 1001 && versionNumber(this.protocolVersion) >= 1001) {
+      this.#headersBuffer.push("Transfer-Encoding: chunked\r\n");
+      return "chunked";
+    }
+    this.#headersBuffer.push("Connection: close\r\n");
+    this.closeConnection = true;
+    return "raw";
+  }
+
+  async #writeHead(mode: BodyMode): Promise<void> {
+    const head = Buffer.from(this.#headersBuffer.join(""), "latin1");
+    this.#headersBuffer = [];
+    await this.wfile.writeHead(head, mode, this.#declaredLength < 0 ? 0 : this.#declaredLength);
+  }
+
+  /** Writes the buffered headers without ending the block. */
+  async flushHeaders(): Promise<void> {
+    if (this.#headersBuffer.length === 0) return;
+    await this.#writeHead(this.wfile.mode);
+  }
+
+  /** Logs an accepted request: `"GET / HTTP/1.1" 200 -`. */
+  logRequest(code: number | string = "-", size: number | string = "-"): void {
+    this.logMessage('"%s" %s %s', this.requestline, String(code), String(size));
+  }
+
+  /** Logs an error (through `logMessage`). */
+  logError(format: string, ...args: PyFormatArg[]): void {
+    this.logMessage(format, ...args);
+  }
+
+  /**
+   * Logs a printf-style message to stderr, prefixed with the client address
+   * and the local time; control characters are escaped as `\xHH`.
+   */
+  logMessage(format: string, ...args: PyFormatArg[]): void {
+    const message = args.length > 0 ? pyFormat(format, args) : format.includes("%") ? pyFormat(format, []) : format;
+    process.stderr.write(`${this.addressString()} - - [${this.logDateTimeString()}] ${escapeLogMessage(message)}\n`);
+  }
+
+  /** `serverVersion + " " + sysVersion`. */
+  versionString(): string {
+    return this.serverVersion + " " + this.sysVersion;
+  }
+
+  /** An HTTP date for `timestamp` (seconds since the epoch, as in CPython), or now. */
+  dateTimeString(timestamp?: number): string {
+    return timestamp === undefined ? currentHttpDate() : formatHttpDate(timestamp * 1000);
+  }
+
+  /** Now, for log lines: `23/Nov/2026 19:42:46` (local time). */
+  logDateTimeString(): string {
+    return formatLogDate();
+  }
+
+  /** The client's IP address (no name lookup). */
+  addressString(): string {
+    return this.clientAddress[0];
+  }
+}
+
+const proto = BaseHTTPRequestHandler.prototype;
+proto.serverVersion = "BaseHTTP/" + BASE_VERSION;
+proto.sysVersion = "Node/" + process.versions.node;
+proto.errorMessageFormat = DEFAULT_ERROR_MESSAGE;
+proto.errorContentType = DEFAULT_ERROR_CONTENT_TYPE;
+proto.protocolVersion = "HTTP/1.0";
+proto.defaultRequestVersion = "HTTP/0.9";
+proto.responses = RESPONSES;
+proto.MessageClass = HeaderMap;
+proto.timeout = null;
+proto.disableNagleAlgorithm = false;
+proto.keepAliveTimeout = 15;
+proto.headersTimeout = 30;
+proto.writeTimeout = 60;
+proto.maxDiscardBytes = 1024 * 1024;
+proto.weekdayname = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+proto.monthname = [null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

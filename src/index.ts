@@ -1,0 +1,20 @@
+/**
+ * simplehttp: Python's `http.server` for Node.js.
+ * @module
+ */
+export { HTTPServer, ThreadingHTTPServer } from "./server/http-server.js";
+export type { ClientAddress, ConnectionHandler, RequestHandlerClass, RequestServer } from "./server/request-server.js";
+export { BaseHTTPRequestHandler, DEFAULT_ERROR_MESSAGE, DEFAULT_ERROR_CONTENT_TYPE } from "./handlers/base-handler.js";
+export { RequestBody } from "./server/request-body.js";
+export { ResponseWriter, type BodyMode } from "./server/response-writer.js";
+export { BodyTooLargeError, ConnectionClosedError, ConnectionTimeoutError } from "./server/errors.js";
+export { HeaderMap } from "./wire/header-map.js";
+export { HttpParseError, type ParseErrorCode } from "./wire/parse-error.js";
+export { RequestHeadParser, DEFAULT_HEAD_LIMITS, parseHeaderLine, type RequestHead, type HeadLimits, type HeadParseResult } from "./wire/request-head-parser.js";
+export { parseRequestLine, requestPath, type RequestLine } from "./wire/request-line.js";
+export { ChunkedDecoder } from "./wire/chunked-decoder.js";
+export { decideBodyFraming, type BodyFraming, type FramingDecision } from "./wire/body-framing.js";
+export { formatHttpDate, parseHttpDate, currentHttpDate, formatLogDate, type ParsedHttpDate } from "./wire/http-date.js";
+export { RESPONSES } from "./wire/responses.js";
+export { pyFormat, pyRepr } from "./wire/py-format.js";
+export { escapeHtml } from "./wire/html-escape.js";

@@ -1,0 +1,394 @@
+import net, { type Socket } from "node:net";
+import os from "node:os";
+import { format } from "node:util";
+import type { ClientAddress, ConnectionHandler, RequestHandlerClass, RequestServer } from "./request-server.js";
+
+type Queued = readonly [Socket, ClientAddress];
+
+const LINGER_MS = 2000;
+
+function isWildcard(host: string): boolean {
+  return host === "" || host === "0.0.0.0" || host === "::" || host === "::0";
+}
+
+function fqdn(host: string): string {
+  // CPython's socket.getfqdn() without a DNS round trip at start-up: the machine's
+  // name for a wildcard address, "localhost" for loopback, the address otherwise.
+  if (isWildcard(host)) return os.hostname();
+  if (host === "127.0.0.1" || host === "::1" || host === "localhost") return "localhost";
+  return host;
+}
+
+/**
+ * CPython's `HTTPServer` (socketserver's TCPServer lifecycle) on `node:net`.
+ *
+ * Construction binds and listens (`await server.ready`, or use
+ * `await HTTPServer.create(...)`); port 0 gives a real port, readable as
+ * `serverPort` before serving. Connections that arrive before
+ * `serveForever()` or `handleRequest()` wait, as in a listen backlog.
+ *
+ * `HTTPServer` serves one connection at a time, to its end, as CPython
+ * does: a keep-alive client holds the server until it closes or idles out
+ * (`keepAliveTimeout`). `ThreadingHTTPServer` serves every connection at
+ * once on the event loop; the command line uses it.
+ */
+export class HTTPServer implements RequestServer, AsyncDisposable {
+  /** `[host, port]` the server is bound to (the requested address until bound). */
+  serverAddress: [string, number];
+  /** The handler class instantiated for each connection. */
+  readonly RequestHandlerClass: RequestHandlerClass;
+  /** Settles once bound and listening; rejects with the bind error (e.g. EADDRINUSE). */
+  readonly ready: Promise<void>;
+  /** Host name of the bound address. */
+  serverName = "";
+  /** Port of the bound address. */
+  serverPort = 0;
+  /** Seconds `handleRequest()` waits for a connection before calling `handleTimeout()`; null waits forever. */
+  timeout: number | null = null;
+  /** Listen backlog (CPython: 5; Node's and nginx's 511 suits a file server better). */
+  declare requestQueueSize: number;
+  /** Serves connections concurrently (ThreadingHTTPServer) or one after another. */
+  declare handlesConcurrently: boolean;
+
+  readonly #listener: net.Server;
+  readonly #queue: Queued[] = [];
+  #queueWaiter: (() => void) | null = null;
+  readonly #active = new Map<Socket, ConnectionHandler | null>();
+  readonly #inflight = new Set<Promise<void>>();
+  #serving = false;
+  #shutdownRequested = false;
+  #serveDone: Promise<void> = Promise.resolve();
+  #closing = false;
+  #closed = false;
+
+  constructor(serverAddress: readonly [string, number], RequestHandlerClass: RequestHandlerClass, bindAndActivate = true) {
+    this.serverAddress = [serverAddress[0] === "" ? "0.0.0.0" : serverAddress[0], serverAddress[1]];
+    this.RequestHandlerClass = RequestHandlerClass;
+    this.#listener = this.createListener((socket) => this.#onConnection(socket));
+    this.#listener.on("error", () => {});
+    if (bindAndActivate) {
+      this.ready = (async () => {
+        try {
+          await this.serverBind();
+          await this.serverActivate();
+        } catch (err) {
+          await this.serverClose();
+          throw err;
+        }
+      })();
+      this.ready.catch(() => {});
+    } else {
+      this.ready = Promise.resolve();
+    }
+  }
+
+  /** Constructs, binds and resolves once listening: `await using server = await HTTPServer.create(addr, Handler)`. */
+  static async create<T extends HTTPServer>(
+    this: new (address: readonly [string, number], handler: RequestHandlerClass) => T,
+    serverAddress: readonly [string, number],
+    RequestHandlerClass: RequestHandlerClass,
+  ): Promise<T> {
+    const server = new this(serverAddress, RequestHandlerClass);
+    await server.ready;
+    return server;
+  }
+
+  /** Makes the listening server; `onSocket` receives each connection ready for HTTP. Overridden for TLS. */
+  protected createListener(onSocket: (socket: Socket) => void): net.Server {
+    // allowHalfOpen: a client may shut down its sending side after the request
+    // and still read the response (`printf ... | nc`); we end our side ourselves.
+    return net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, onSocket);
+  }
+
+  /** Binds and listens on `serverAddress` (`::` is dual-stack); sets `serverName` and `serverPort`. */
+  async serverBind(): Promise<void> {
+    const [host, port] = this.serverAddress;
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.#listener.once("error", onError);
+      this.#listener.listen({ host, port, backlog: this.requestQueueSize, ipv6Only: false }, () => {
+        this.#listener.off("error", onError);
+        resolve();
+      });
+    });
+    const addr = this.#listener.address();
+    if (addr && typeof addr === "object") {
+      this.serverAddress = [addr.address, addr.port];
+      this.serverPort = addr.port;
+    }
+    this.serverName = fqdn(this.serverAddress[0]);
+  }
+
+  /** Starts accepting (the listen in `serverBind` already queues connections); a hook for subclasses. */
+  async serverActivate(): Promise<void> {}
+
+  /** True once `serverClose()` began. */
+  get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** The underlying `net.Server` (for `ref`/`unref` and events). */
+  get listener(): net.Server {
+    return this.#listener;
+  }
+
+  #onConnection(socket: Socket): void {
+    socket.on("error", () => {}); // reported through reads and writes, never as a crash
+    if (this.#closing) {
+      socket.destroy();
+      return;
+    }
+    const address: ClientAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
+    this.#queue.push([socket, address]);
+    socket.once("close", () => {
+      const i = this.#queue.findIndex(([s]) => s === socket);
+      if (i >= 0) this.#queue.splice(i, 1);
+    });
+    if (this.#serving && this.handlesConcurrently) this.#startQueued();
+    const w = this.#queueWaiter;
+    if (w) {
+      this.#queueWaiter = null;
+      w();
+    }
+  }
+
+  #startQueued(): void {
+    while (this.#queue.length > 0) {
+      const item = this.#queue.shift() as Queued;
+      void this.#track(this.#processOne(item));
+    }
+  }
+
+  #track(p: Promise<void>): Promise<void> {
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p));
+    return p;
+  }
+
+  async #processOne([socket, address]: Queued): Promise<void> {
+    this.#active.set(socket, null);
+    try {
+      if (!(await this.verifyRequest(socket, address))) {
+        this.shutdownRequest(socket);
+        return;
+      }
+      await this.processRequest(socket, address);
+    } finally {
+      this.#active.delete(socket);
+    }
+  }
+
+  /** Waits for a queued connection; null once shutdown is requested or after `timeoutMs`. */
+  #nextConnection(timeoutMs: number | null): Promise<Queued | null> {
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const check = (): void => {
+        if (this.#queue.length > 0) {
+          if (timer) clearTimeout(timer);
+          resolve(this.#queue.shift() as Queued);
+        } else if (this.#shutdownRequested || this.#closed) {
+          if (timer) clearTimeout(timer);
+          resolve(null);
+        } else this.#queueWaiter = check;
+      };
+      if (timeoutMs !== null) {
+        timer = setTimeout(() => {
+          this.#queueWaiter = null;
+          resolve(null);
+        }, timeoutMs);
+      }
+      check();
+    });
+  }
+
+  /**
+   * Serves until `shutdown()`; calls `serviceActions()` every `pollInterval`
+   * seconds. The promise settles once the loop has stopped.
+   */
+  async serveForever(pollInterval = 0.5): Promise<void> {
+    await this.ready;
+    if (this.#serving) throw new Error("serveForever() is already running");
+    this.#serving = true;
+    this.#shutdownRequested = false;
+    let finished!: () => void;
+    this.#serveDone = new Promise<void>((r) => (finished = r));
+    const timer = setInterval(() => {
+      try {
+        this.serviceActions();
+      } catch (err) {
+        process.stderr.write(`serviceActions() failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      }
+    }, Math.max(1, pollInterval * 1000));
+    try {
+      if (this.handlesConcurrently) {
+        this.#startQueued();
+        await new Promise<void>((resolve) => {
+          const wait = (): void => {
+            if (this.#shutdownRequested || this.#closed) resolve();
+            else this.#queueWaiter = () => {
+              this.#startQueued();
+              wait();
+            };
+          };
+          wait();
+        });
+      } else {
+        for (;;) {
+          const item = await this.#nextConnection(null);
+          if (item === null) break;
+          await this.#processOne(item);
+          if (this.#shutdownRequested) break;
+        }
+      }
+    } finally {
+      clearInterval(timer);
+      this.#serving = false;
+      finished();
+    }
+  }
+
+  /** Asks `serveForever()` to stop and resolves once it has (the current connection of a serial server finishes first). */
+  async shutdown(): Promise<void> {
+    this.#shutdownRequested = true;
+    const w = this.#queueWaiter;
+    if (w) {
+      this.#queueWaiter = null;
+      w();
+    }
+    await this.#serveDone;
+  }
+
+  /** Called by the `serveForever()` loop every poll interval; a hook for subclasses. */
+  serviceActions(): void {}
+
+  /**
+   * Handles one connection (all its requests): waits up to `timeout` seconds
+   * for one, calling `handleTimeout()` if none comes.
+   */
+  async handleRequest(): Promise<void> {
+    await this.ready;
+    const item = await this.#nextConnection(this.timeout === null ? null : this.timeout * 1000);
+    if (item === null) {
+      if (!this.#shutdownRequested) this.handleTimeout();
+      return;
+    }
+    const p = this.#track(this.#processOne(item));
+    if (!this.handlesConcurrently) await p;
+  }
+
+  /** Called when `handleRequest()` saw no connection within `timeout`; a hook. */
+  handleTimeout(): void {}
+
+  /** Return false to refuse a connection before any byte is read. */
+  verifyRequest(_request: Socket, _clientAddress: ClientAddress): boolean | Promise<boolean> {
+    return true;
+  }
+
+  /** Serves one connection and closes it; errors go to `handleError()`. */
+  async processRequest(request: Socket, clientAddress: ClientAddress): Promise<void> {
+    try {
+      await this.finishRequest(request, clientAddress);
+    } catch (err) {
+      this.handleError(request, clientAddress, err);
+    } finally {
+      this.shutdownRequest(request);
+    }
+  }
+
+  /** Instantiates the handler class for the connection and runs it. */
+  async finishRequest(request: Socket, clientAddress: ClientAddress): Promise<void> {
+    const handler = new this.RequestHandlerClass(request, clientAddress, this);
+    this.#active.set(request, handler);
+    await handler.run();
+  }
+
+  /**
+   * Ends a connection gracefully: our side is shut down once written out;
+   * what the client still sends is read and dropped for a moment, so a reply
+   * sent before its request was fully read is not lost to a reset.
+   */
+  shutdownRequest(request: Socket): void {
+    if (request.destroyed) return;
+    request.removeAllListeners("data");
+    request.on("data", () => {});
+    request.resume();
+    let peerEnded = request.readableEnded;
+    const kill = (): void => {
+      clearTimeout(timer);
+      request.destroy();
+    };
+    const timer = setTimeout(kill, LINGER_MS);
+    timer.unref();
+    request.once("end", () => {
+      peerEnded = true;
+      if (request.writableFinished) kill();
+    });
+    request.once("close", () => clearTimeout(timer));
+    request.end(() => {
+      if (peerEnded) kill();
+    });
+  }
+
+  /** Closes a connection at once. */
+  closeRequest(request: Socket): void {
+    request.destroy();
+  }
+
+  /** Reports an error on stderr in CPython's shape; the server goes on. */
+  handleError(_request: Socket, clientAddress: ClientAddress, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? String(error)) : format("%o", error);
+    process.stderr.write(
+      "-".repeat(40) + "\n" +
+        `Exception occurred during processing of request from ('${clientAddress[0]}', ${clientAddress[1]})\n` +
+        detail + "\n" +
+        "-".repeat(40) + "\n",
+    );
+  }
+
+  /** Closes connections that wait for a next request (keep-alive idle) and those not yet served. */
+  closeIdleConnections(): void {
+    for (const [socket] of this.#queue.splice(0)) socket.destroy();
+    for (const [socket, handler] of this.#active) {
+      if (handler && (handler as { idle?: boolean }).idle === true) socket.destroy();
+    }
+  }
+
+  /** Destroys every connection at once. */
+  closeAllConnections(): void {
+    for (const [socket] of this.#queue.splice(0)) socket.destroy();
+    for (const socket of this.#active.keys()) socket.destroy();
+  }
+
+  /**
+   * Stops accepting, closes idle connections, lets requests in progress
+   * finish, and resolves when every connection has ended.
+   */
+  async serverClose(): Promise<void> {
+    if (this.#closed) return;
+    this.#closing = true;
+    this.#closed = true;
+    const w = this.#queueWaiter;
+    if (w) {
+      this.#queueWaiter = null;
+      w();
+    }
+    const closed = new Promise<void>((resolve) => {
+      if (!this.#listener.listening) resolve();
+      else this.#listener.close(() => resolve());
+    });
+    this.closeIdleConnections();
+    await Promise.all([closed, ...this.#inflight]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#serving) await this.shutdown();
+    await this.serverClose();
+  }
+}
+
+HTTPServer.prototype.requestQueueSize = 511;
+HTTPServer.prototype.handlesConcurrently = false;
+
+/** `HTTPServer` that serves every connection at once (on the event loop, not threads). */
+export class ThreadingHTTPServer extends HTTPServer {}
+ThreadingHTTPServer.prototype.handlesConcurrently = true;

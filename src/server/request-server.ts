@@ -1,0 +1,30 @@
+import type { Socket } from "node:net";
+
+/** `[host, port]` of a peer, as CPython's `client_address` (IPv6 hosts without brackets). */
+export type ClientAddress = readonly [host: string, port: number];
+
+/** What a handler may ask of the server that accepted its connection. */
+export interface RequestServer {
+  /** The host name the server was bound for (CPython's `server_name`). */
+  readonly serverName: string;
+  /** The port the server listens on (a real port even when 0 was asked for). */
+  readonly serverPort: number;
+  /** `[host, port]` the server is bound to. */
+  readonly serverAddress: readonly [string, number];
+  /** True once `serverClose()` began: handlers finish the current request and close. */
+  readonly closing: boolean;
+  /** Reports an exception raised while handling a request (on stderr by default). */
+  handleError(request: Socket, clientAddress: ClientAddress, error: unknown): void;
+}
+
+/** One handler instance is made per connection; `run()` serves it to the end. */
+export interface ConnectionHandler {
+  run(): Promise<void>;
+}
+
+/** A handler class: instantiated with the connection, the client's address and the server. */
+export type RequestHandlerClass<S extends RequestServer = RequestServer> = new (
+  request: Socket,
+  clientAddress: ClientAddress,
+  server: S,
+) => ConnectionHandler;

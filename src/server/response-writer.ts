@@ -1,0 +1,175 @@
+import type { Socket } from "node:net";
+import { ConnectionClosedError, ConnectionTimeoutError } from "./errors.js";
+
+/**
+ * How the body of the current response is delimited on the wire.
+ * - `raw`: nothing is known (HTTP/0.9, or bytes written without a header
+ *   block); the connection closes after the response.
+ * - `none`: the response has no body (HEAD, 1xx, 204, 304): body writes are dropped.
+ * - `length`: a Content-Length was sent; writes past it are dropped and the
+ *   connection closes, a short body closes it too.
+ * - `chunked`: the server frames each write as a chunk (no length was given
+ *   on a persistent HTTP/1.1 connection).
+ * - `passthrough`: the handler declared `Transfer-Encoding` itself and frames its writes.
+ */
+export type BodyMode = "raw" | "none" | "length" | "chunked" | "passthrough";
+
+const RESOLVED = Promise.resolve();
+const CRLF = Buffer.from("\r\n");
+const LAST_CHUNK = Buffer.from("0\r\n\r\n");
+
+/**
+ * `wfile`: the output of one connection. Writes are queued synchronously (so
+ * their order is kept even when a caller forgets to await) and coalesced into
+ * one system call per response where possible; the returned promise settles
+ * once the socket can take more, so a slow client pushes back on the handler
+ * instead of making the server hold a large body in memory.
+ */
+export class ResponseWriter {
+  readonly #socket: Socket;
+  #corked = false;
+  #mode: BodyMode = "raw";
+  #remaining = 0;
+  #overflow = false;
+  #bodyBytes = 0;
+  #wireBytes = 0;
+  /** Milliseconds a write may wait for the client to read, or null for no limit. */
+  timeoutMs: number | null = null;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+  }
+
+  /** Bytes handed to the socket for this connection so far (headers and bodies). */
+  get bytesSent(): number {
+    return this.#wireBytes;
+  }
+
+  /** Body bytes written for the current response (before framing). */
+  get bodyBytes(): number {
+    return this.#bodyBytes;
+  }
+
+  /** The framing of the current response body. */
+  get mode(): BodyMode {
+    return this.#mode;
+  }
+
+  /** Starts a new response on this connection. */
+  reset(): void {
+    this.#mode = "raw";
+    this.#remaining = 0;
+    this.#overflow = false;
+    this.#bodyBytes = 0;
+  }
+
+  /** Writes a header block and sets how the body that follows is framed. */
+  writeHead(head: Buffer, mode: BodyMode, contentLength = 0): Promise<void> {
+    this.#mode = mode;
+    this.#remaining = contentLength;
+    return this.#send(head);
+  }
+
+  /**
+   * Writes body bytes (a string is encoded as UTF-8). Resolves when the
+   * socket is ready for more; rejects with ConnectionClosedError once the
+   * client has gone.
+   */
+  write(data: Uint8Array | string): Promise<void> {
+    const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    if (buf.length === 0) return RESOLVED;
+    switch (this.#mode) {
+      case "none":
+        return RESOLVED;
+      case "length": {
+        if (buf.length > this.#remaining) {
+          this.#overflow = true;
+          if (this.#remaining === 0) return RESOLVED;
+          const part = buf.subarray(0, this.#remaining);
+          this.#remaining = 0;
+          this.#bodyBytes += part.length;
+          return this.#send(part);
+        }
+        this.#remaining -= buf.length;
+        this.#bodyBytes += buf.length;
+        return this.#send(buf);
+      }
+      case "chunked":
+        this.#bodyBytes += buf.length;
+        this.#send(Buffer.from(buf.length.toString(16) + "\r\n", "latin1"));
+        this.#send(buf);
+        return this.#send(CRLF);
+      default:
+        this.#bodyBytes += buf.length;
+        return this.#send(buf);
+    }
+  }
+
+  /**
+   * Ends the current response: the last chunk for a chunked body. Returns
+   * true when the body matched its framing, so the connection can carry
+   * another request.
+   */
+  endResponse(): boolean {
+    switch (this.#mode) {
+      case "chunked":
+        this.#send(LAST_CHUNK);
+        return true;
+      case "length":
+        return this.#remaining === 0 && !this.#overflow;
+      case "none":
+      case "passthrough":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Sends what is queued now (Python's `wfile.flush()`). */
+  flush(): Promise<void> {
+    if (this.#corked) {
+      this.#corked = false;
+      this.#socket.uncork();
+    }
+    return RESOLVED;
+  }
+
+  #send(buf: Buffer): Promise<void> {
+    const s = this.#socket;
+    if (s.destroyed || !s.writable) return Promise.reject(new ConnectionClosedError());
+    if (!this.#corked) {
+      this.#corked = true;
+      s.cork();
+    }
+    this.#wireBytes += buf.length;
+    if (s.write(buf)) return RESOLVED;
+    this.#corked = false;
+    s.uncork();
+    return this.#drain();
+  }
+
+  #drain(): Promise<void> {
+    const s = this.#socket;
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: Error): void => {
+        s.off("drain", onDrain);
+        s.off("close", onClose);
+        s.off("timeout", onTimeout);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = (): void => done();
+      const onClose = (): void => done(new ConnectionClosedError());
+      const onTimeout = (): void => {
+        done(new ConnectionTimeoutError("timed out writing to the client"));
+        s.destroy();
+      };
+      s.on("drain", onDrain);
+      s.on("close", onClose);
+      if (this.timeoutMs !== null && this.timeoutMs > 0) {
+        s.setTimeout(this.timeoutMs);
+        s.on("timeout", onTimeout);
+      }
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import type { Socket } from "node:net";
+import { ConnectionTimeoutError } from "./errors.js";
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The bytes a connection has received and nobody has consumed yet, with
+ * back-pressure: once `highWaterMark` bytes wait unread, the socket is paused
+ * until a reader asks for more, so a client that sends faster than the
+ * handler reads never makes the server buffer without bound.
+ */
+export class SocketReader {
+  readonly #socket: Socket;
+  readonly #highWaterMark: number;
+  #buf: Buffer = EMPTY;
+  #pos = 0;
+  #ended = false;
+  #paused = false;
+  #waiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  constructor(socket: Socket, highWaterMark = 64 * 1024) {
+    this.#socket = socket;
+    this.#highWaterMark = highWaterMark;
+    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    socket.on("end", () => this.#onEnd());
+    socket.on("close", () => this.#onEnd());
+    socket.on("timeout", () => {
+      const w = this.#waiter;
+      if (w) {
+        this.#waiter = null;
+        w.reject(new ConnectionTimeoutError());
+      }
+    });
+  }
+
+  #onData(chunk: Buffer): void {
+    if (this.#pos >= this.#buf.length) {
+      this.#buf = chunk;
+    } else {
+      this.#buf = Buffer.concat([this.#buf.subarray(this.#pos), chunk]);
+    }
+    this.#pos = 0;
+    if (this.#buf.length >= this.#highWaterMark && !this.#paused) {
+      this.#paused = true;
+      this.#socket.pause();
+    }
+    this.#wake();
+  }
+
+  #onEnd(): void {
+    this.#ended = true;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = null;
+      w.resolve();
+    }
+  }
+
+  /** Bytes received and not yet consumed. */
+  get available(): number {
+    return this.#buf.length - this.#pos;
+  }
+
+  /** The peer has finished sending (or the connection is gone): no more bytes will arrive. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The unconsumed bytes are `buffer[start..buffer.length)`; valid until the next `consume` or wait. */
+  get buffer(): Buffer {
+    return this.#buf;
+  }
+
+  /** Offset of the first unconsumed byte in `buffer`. */
+  get start(): number {
+    return this.#pos;
+  }
+
+  /** Marks `n` bytes as consumed. */
+  consume(n: number): void {
+    this.#pos += n;
+    if (this.#pos >= this.#buf.length) {
+      this.#buf = EMPTY;
+      this.#pos = 0;
+    }
+  }
+
+  /** Takes up to `n` unconsumed bytes (a view, no copy). */
+  take(n: number): Buffer {
+    const end = Math.min(this.#pos + n, this.#buf.length);
+    const out = this.#buf.subarray(this.#pos, end);
+    this.consume(end - this.#pos);
+    return out;
+  }
+
+  /**
+   * Waits until more bytes arrive or the peer ends. Rejects with
+   * ConnectionTimeoutError when `timeoutMs` passes without a byte.
+   */
+  waitForData(timeoutMs: number | null): Promise<void> {
+    if (this.#ended) return Promise.resolve();
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+    if (timeoutMs !== null && timeoutMs > 0) this.#socket.setTimeout(timeoutMs);
+    else this.#socket.setTimeout(0);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { resolve, reject };
+    });
+  }
+
+  /** Drops whatever arrives from now on (used while lingering before a close). */
+  drainForever(): void {
+    this.#buf = EMPTY;
+    this.#pos = 0;
+    this.#socket.removeAllListeners("data");
+    this.#socket.on("data", () => {});
+    if (this.#paused) {
+      this.#paused = false;
+      this.#socket.resume();
+    }
+  }
+}
