@@ -86,12 +86,16 @@ const CELLS = [
 
 // ---- state for cleanup -------------------------------------------------------
 let tmpDir = null;
+let keepTmp = false; // --server-logs keeps the temp dir (fixture, logs, nginx configs)
 let currentServer = null; // { handle, stopSignal }
 let currentLoader = null;
 let shuttingDown = false;
 
 function removeTmp() {
-  if (tmpDir) {
+  if (tmpDir && keepTmp) {
+    log(`kept ${tmpDir} (--server-logs)`);
+    tmpDir = null;
+  } else if (tmpDir) {
     try {
       fs.rmSync(tmpDir, { recursive: true, force: true });
     } catch {}
@@ -263,6 +267,7 @@ async function main() {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  keepTmp = opts.serverLogs;
   const started = new Date();
   const notes = [];
   const isLinux = process.platform === 'linux';
@@ -270,7 +275,9 @@ async function main() {
 
   tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'simplehttp-bench-'));
   fs.chmodSync(tmpDir, 0o755);
-  const fixture = makeFixture(fs.mkdirSync(path.join(tmpDir, 'www'), { recursive: true }) ?? path.join(tmpDir, 'www'));
+  const fixture = path.join(tmpDir, 'www');
+  fs.mkdirSync(fixture);
+  makeFixture(fixture);
   const logDir = path.join(tmpDir, 'logs');
   fs.mkdirSync(logDir);
   log(`fixture in ${fixture}`);
@@ -300,7 +307,7 @@ async function main() {
     if (w.bin) {
       loadgen.bin = w.bin;
       loadgen.script = writeWrkScript(tmpDir);
-      loadgen.version = firstLine(runSync(w.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/\s*Copyright.*$/, '');
+      loadgen.version = firstLine(runSync(w.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/\s*Copyright.*$/, '').replace(/^wrk\s+/, '');
     } else {
       loadgen.tool = 'autocannon';
       notes.push('wrk unavailable: falling back to autocannon (numbers are not comparable with wrk runs; autocannon itself is a Node process)');
@@ -323,7 +330,7 @@ async function main() {
     const n = ensureDebian('nginx', ['nginx-light', 'nginx'], { noInstall: opts.noInstall });
     Object.assign(nginx, n);
     if (n.installed) notes.push(`${n.note} (Debian may also have started its own nginx service; this benchmark does not use or stop it)`);
-    if (nginx.bin) nginx.version = firstLine(runSync(nginx.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/^nginx version:\s*/, '');
+    if (nginx.bin) nginx.version = firstLine(runSync(nginx.bin, ['-v'], { timeoutMs: 5000 }).out).replace(/^nginx version:\s*(nginx\/)?/, '');
   }
   const wantedPeers = [];
   if (wants('sirv')) wantedPeers.push({ spec: 'sirv-cli@3', pkg: 'sirv-cli', bin: 'sirv' });
@@ -336,7 +343,6 @@ async function main() {
     repo, benchDir, fixture, tmp: tmpDir, logDir, serverCpu, clientCpu, serverLogs: opts.serverLogs, nginx, peers, python, loadgen,
     onLoader: (h) => (currentLoader = h),
   };
-  Object.assign(ctx, { loadgen: { ...loadgen } });
 
   const defs = serverDefs(ctx).filter((d) => wants(d.name));
   if (!defs.length) {
@@ -382,7 +388,7 @@ async function main() {
     loadgen: {
       tool: loadgen.tool,
       version: loadgen.version ?? null,
-      description: describeLoad(ctx, 'C', opts.duration) + (loadgen.tool === 'wrk' ? ' (-s report.lua only prints exact totals at the end; cell b adds -H "Connection: close")' : ''),
+      description: describeLoad(ctx, '50', opts.duration) + ' (cell d: 4 connections; cell b adds -H "Connection: close"' + (loadgen.tool === 'wrk' ? '; -s report.lua only prints exact totals at the end)' : ')'),
     },
     notes,
     servers,
@@ -410,10 +416,6 @@ try {
 } finally {
   if (currentServer) await stopProcess(currentServer.handle, { signal: currentServer.handle.stopSignal ?? 'SIGTERM', mainPid: currentServer.handle.mainPid }).catch(() => {});
   killAllSync();
-  if (!opts_keepTmp()) removeTmp();
+  removeTmp();
 }
 process.exitCode = code;
-
-function opts_keepTmp() {
-  return process.argv.includes('--server-logs');
-}

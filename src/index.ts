@@ -18,3 +18,11 @@ export { formatHttpDate, parseHttpDate, currentHttpDate, formatLogDate, type Par
 export { RESPONSES } from "./wire/responses.js";
 export { pyFormat, pyRepr } from "./wire/py-format.js";
 export { escapeHtml } from "./wire/html-escape.js";
+export { SimpleHTTPRequestHandler, type SimpleHandlerOptions } from "./handlers/simple-handler.js";
+export { BufferSource, FileSource, type BodySource } from "./files/body-source.js";
+export { translatePath, normpath } from "./files/translate-path.js";
+export { guessType, extensionOf, MIME_BY_EXTENSION, DEFAULT_EXTENSIONS_MAP } from "./files/guess-type.js";
+export { isNotModified } from "./files/not-modified.js";
+export { renderDirectoryListing, sortEntries, type ListingEntry } from "./files/directory-listing.js";
+export { quote, unquote } from "./files/url-quote.js";
+export { fsDecode, fsEncode } from "./files/fs-encoding.js";

@@ -85,7 +85,7 @@ export function serverDefs(ctx) {
   const simplehttp = (name, extraArgs, needsWorkers) => ({
     name,
     version: simplehttpVersion,
-    flags: `node dist/cli.js ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${ctx.serverLogs ? 'a log file' : '/dev/null'})`,
+    flags: `node dist/cli.js ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
     available() {
       if (!fs.existsSync(cli)) return { ok: false, note: `${path.relative(ctx.repo, cli)} does not exist yet (run npm run build)` };
       if (needsWorkers && !/--workers\b/.test(cliHelp())) return { ok: false, note: 'dist/cli.js --help does not mention --workers yet' };

@@ -1,0 +1,122 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { lookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { SimpleHTTPRequestHandler } from "../handlers/simple-handler.js";
+import { ThreadingHTTPServer } from "../server/http-server.js";
+import { bannerLine, reachableUrls } from "./banner.js";
+import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
+import { PACKAGE_VERSION } from "./version.js";
+
+/** Seconds a stopping server waits for responses in progress before closing their connections. */
+const STOP_GRACE_MS = 5000;
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`simplehttp: error: ${message}\n`);
+  return code;
+}
+
+function hasIPv6(): boolean {
+  return Object.values(os.networkInterfaces()).some((list) => (list ?? []).some((i) => i.family === "IPv6"));
+}
+
+/** Python resolves `-b NAME` with getaddrinfo and binds the first address (IPv4 first here). */
+async function resolveBind(bind: string | undefined): Promise<string> {
+  if (bind === undefined) return hasIPv6() ? "::" : "0.0.0.0";
+  if (isIP(bind)) return bind;
+  const { address } = await lookup(bind, { verbatim: false });
+  return address;
+}
+
+function checkDirectory(dir: string): string | null {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    return `directory not found: ${dir}`;
+  }
+  if (!st.isDirectory()) return `not a directory: ${dir}`;
+  try {
+    accessSync(dir, constants.R_OK | constants.X_OK);
+  } catch {
+    return `directory not readable: ${dir}`;
+  }
+  return null;
+}
+
+function bindError(err: unknown, host: string, port: number): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") return `port ${port} is already in use${host === "::" || host === "0.0.0.0" ? "" : ` on ${host}`}`;
+  if (code === "EACCES") return `permission denied binding port ${port} (ports below 1024 need privileges)`;
+  if (code === "EADDRNOTAVAIL") return `cannot bind to ${host}: no such address on this machine`;
+  return `cannot listen on ${host} port ${port}: ${(err as Error).message}`;
+}
+
+async function serve(options: CliOptions): Promise<number> {
+  const directory = path.resolve(options.directory);
+  const dirError = checkDirectory(directory);
+  if (dirError) return fail(dirError, 2);
+  if (options.cgi) return fail("--cgi is not available yet in this version of simplehttp", 2);
+  if (options.tlsCert) return fail("HTTPS (--tls-cert) is not available yet in this version of simplehttp", 2);
+
+  const Handler = SimpleHTTPRequestHandler.withOptions({ directory, extraResponseHeaders: options.headers });
+  Handler.prototype.protocolVersion = options.protocol;
+  if (options.quiet) Handler.prototype.logRequest = () => {};
+
+  let host: string;
+  try {
+    host = await resolveBind(options.bind);
+  } catch {
+    return fail(`cannot resolve bind address ${options.bind ?? ""}`, 2);
+  }
+  const server = new ThreadingHTTPServer([host, options.port], Handler);
+  try {
+    await server.ready;
+  } catch (err) {
+    return fail(bindError(err, host, options.port), 1);
+  }
+  const [boundHost, boundPort] = server.serverAddress;
+  const urls = reachableUrls(boundHost, boundPort, os.networkInterfaces());
+  let banner = bannerLine(boundHost, boundPort) + "\n";
+  for (const u of urls.local) banner += `  Local:   ${u}\n`;
+  for (const u of urls.network) banner += `  Network: ${u}\n`;
+  process.stdout.write(banner);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.exit(0);
+    }
+    stopping = true;
+    if (signal === "SIGINT") process.stdout.write("\nKeyboard interrupt received, exiting.\n");
+    const closed = server.serverClose();
+    const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
+    void closed.then(() => clearTimeout(timer));
+    void server.shutdown();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+
+  await server.serveForever();
+  await server.serverClose();
+  return 0;
+}
+
+/** Runs the command line; resolves to the exit status. */
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const parsed = parseCommandLine(argv, env, process.cwd());
+  switch (parsed.kind) {
+    case "help":
+      process.stdout.write(HELP + "\n");
+      return 0;
+    case "version":
+      process.stdout.write(`simplehttp ${PACKAGE_VERSION}\n`);
+      return 0;
+    case "error":
+      process.stderr.write(`${USAGE}\nsimplehttp: error: ${parsed.message}\n`);
+      return 2;
+    case "run":
+      return serve(parsed.options);
+  }
+}

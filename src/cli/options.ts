@@ -1,0 +1,143 @@
+import { parseArgs } from "node:util";
+import { isFieldValue, isToken } from "../wire/token.js";
+
+/** What the command line asks for. */
+export interface CliOptions {
+  readonly port: number;
+  /** Address to bind; undefined = all interfaces (dual-stack where IPv6 exists). */
+  readonly bind: string | undefined;
+  readonly directory: string;
+  readonly protocol: string;
+  readonly cgi: boolean;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  readonly tlsCert: string | undefined;
+  readonly tlsKey: string | undefined;
+  readonly tlsPasswordFile: string | undefined;
+  readonly quiet: boolean;
+}
+
+/** The outcome of reading the command line. */
+export type ParsedCommandLine =
+  | { readonly kind: "run"; readonly options: CliOptions }
+  | { readonly kind: "help" }
+  | { readonly kind: "version" }
+  | { readonly kind: "error"; readonly message: string };
+
+export const USAGE =
+  "usage: simplehttp [-h] [--version] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [-H HEADER]\n" +
+  "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
+  "                  [-q] [port]";
+
+export const HELP = `${USAGE}
+
+Serve the files of a directory over HTTP, like python -m http.server.
+
+positional arguments:
+  port                  bind to this port (default: $PORT or 8000)
+
+options:
+  -h, --help            show this help message and exit
+  --version             show the version and exit
+  --cgi                 run as CGI server (scripts under /cgi-bin and /htbin)
+  -b, --bind ADDRESS    bind to this address (default: all interfaces)
+  -d, --directory DIRECTORY
+                        serve this directory (default: current directory)
+  -p, --protocol VERSION
+                        conform to this HTTP version (default: HTTP/1.1;
+                        HTTP/1.0 behaves exactly as Python's default)
+  -H, --header HEADER   add "Name: value" to every 200 file and listing
+                        response (repeatable)
+  --tls-cert PATH       path to the TLS certificate chain file
+  --tls-key PATH        path to the TLS key file
+  --tls-password-file PATH
+                        path to the password file for the TLS key
+  -q, --quiet           do not log requests`;
+
+function parseHeader(text: string): readonly [string, string] | string {
+  const colon = text.indexOf(":");
+  if (colon < 0) return `invalid header ${JSON.stringify(text)}: expected "Name: value"`;
+  const name = text.slice(0, colon).trim();
+  const value = text.slice(colon + 1).trim();
+  if (!isToken(name)) return `invalid header name ${JSON.stringify(name)}`;
+  if (!isFieldValue(value) || /[^\x00-\xff]/.test(value)) return `invalid header value for ${name}: ${JSON.stringify(value)}`;
+  return [name, value];
+}
+
+/**
+ * Reads `python -m http.server`'s command line (plus our additions), with
+ * argparse's messages so the same mistakes read the same. Never exits: the
+ * caller prints and exits.
+ */
+export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = "."): ParsedCommandLine {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean" },
+        cgi: { type: "boolean" },
+        bind: { type: "string", short: "b" },
+        directory: { type: "string", short: "d" },
+        protocol: { type: "string", short: "p" },
+        header: { type: "string", short: "H", multiple: true },
+        "tls-cert": { type: "string" },
+        "tls-key": { type: "string" },
+        "tls-password-file": { type: "string" },
+        quiet: { type: "boolean", short: "q" },
+      },
+    });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const unknown = /Unknown option '([^']*)'/.exec(msg);
+    if (unknown) return { kind: "error", message: `unrecognized arguments: ${unknown[1]}` };
+    const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(msg);
+    if (missing) return { kind: "error", message: `argument ${missing[1]}: expected one argument` };
+    return { kind: "error", message: msg.split("\n")[0] ?? msg };
+  }
+  const v = parsed.values;
+  if (v.help) return { kind: "help" };
+  if (v.version) return { kind: "version" };
+  if (parsed.positionals.length > 1) return { kind: "error", message: `unrecognized arguments: ${parsed.positionals.slice(1).join(" ")}` };
+
+  const portText = parsed.positionals[0] ?? env["PORT"] ?? "8000";
+  if (!/^\s*[+-]?\d+\s*$/.test(portText)) return { kind: "error", message: `argument port: invalid int value: '${portText}'` };
+  const port = Number(portText.trim());
+  if (port < 0 || port > 65535) return { kind: "error", message: `argument port: ${port} is not a TCP port (0-65535)` };
+
+  const protocol = v.protocol ?? "HTTP/1.1";
+  if (!/^HTTP\/\d\.\d$/.test(protocol)) return { kind: "error", message: `argument -p/--protocol: invalid version '${protocol}' (expected HTTP/1.0 or HTTP/1.1)` };
+
+  const headers: Array<readonly [string, string]> = [];
+  for (const h of v.header ?? []) {
+    const r = parseHeader(h);
+    if (typeof r === "string") return { kind: "error", message: `argument -H/--header: ${r}` };
+    headers.push(r);
+  }
+
+  const tlsCert = v["tls-cert"];
+  const tlsKey = v["tls-key"];
+  const tlsPasswordFile = v["tls-password-file"];
+  if (!tlsCert && tlsKey) return { kind: "error", message: "--tls-key requires --tls-cert to be set" };
+  if (!tlsCert && tlsPasswordFile) return { kind: "error", message: "--tls-password-file requires --tls-cert to be set" };
+
+  if (v.bind === "") return { kind: "error", message: "argument -b/--bind: expected an address" };
+
+  return {
+    kind: "run",
+    options: {
+      port,
+      bind: v.bind,
+      directory: v.directory ?? cwd,
+      protocol,
+      cgi: v.cgi ?? false,
+      headers,
+      tlsCert,
+      tlsKey,
+      tlsPasswordFile,
+      quiet: v.quiet ?? false,
+    },
+  };
+}

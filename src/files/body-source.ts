@@ -1,0 +1,74 @@
+import { open, type FileHandle } from "node:fs/promises";
+
+/**
+ * What `sendHead()` returns for the body (CPython returns a file object): a
+ * source read in chunks by `copyfile()` and closed by the caller.
+ */
+export interface BodySource {
+  /** Total bytes, when known. */
+  readonly size: number | null;
+  /** Up to `max` bytes; empty at the end. */
+  read(max: number): Promise<Buffer>;
+  /** Releases the source (idempotent). */
+  close(): Promise<void>;
+}
+
+/** A body held in memory (CPython's `io.BytesIO` in `list_directory`). */
+export class BufferSource implements BodySource {
+  #data: Buffer;
+  #pos = 0;
+  constructor(data: Buffer) {
+    this.#data = data;
+  }
+  get size(): number {
+    return this.#data.length;
+  }
+  async read(max: number): Promise<Buffer> {
+    const out = this.#data.subarray(this.#pos, this.#pos + max);
+    this.#pos += out.length;
+    return out;
+  }
+  async close(): Promise<void> {
+    this.#data = Buffer.alloc(0);
+  }
+}
+
+/** An open file read sequentially from its start. */
+export class FileSource implements BodySource {
+  readonly #handle: FileHandle;
+  readonly size: number;
+  #pos = 0;
+  #closed = false;
+
+  private constructor(handle: FileHandle, size: number) {
+    this.#handle = handle;
+    this.size = size;
+  }
+
+  /** Opens `path` for reading; `size` is the length announced in Content-Length. */
+  static async open(path: string | Buffer, size: number): Promise<FileSource> {
+    return new FileSource(await open(path, "r"), size);
+  }
+
+  /** The file handle (for `stat()`). */
+  get handle(): FileHandle {
+    return this.#handle;
+  }
+
+  async read(max: number): Promise<Buffer> {
+    // Never past the announced size: a file that grew since stat() must not
+    // overrun its Content-Length.
+    const want = Math.min(max, this.size - this.#pos);
+    if (want <= 0) return Buffer.alloc(0);
+    const buf = Buffer.allocUnsafe(want);
+    const { bytesRead } = await this.#handle.read(buf, 0, want, this.#pos);
+    this.#pos += bytesRead;
+    return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#handle.close();
+  }
+}

@@ -1,0 +1,64 @@
+import { escapeHtml } from "../wire/html-escape.js";
+import { fsEncode } from "./fs-encoding.js";
+import { quote, unquote } from "./url-quote.js";
+
+/** One entry of a directory, as the listing needs it. */
+export interface ListingEntry {
+  /** The name (undecodable bytes as lone surrogates, see fs-encoding.ts). */
+  readonly name: string;
+  /** It is a directory (after following a symlink). */
+  readonly isDirectory: boolean;
+  /** It is a symbolic link. */
+  readonly isSymlink: boolean;
+}
+
+function compareLower(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** Python's `sorted(names, key=str.lower)`: case-insensitive, stable. */
+export function sortEntries<T extends { readonly name: string }>(entries: readonly T[]): T[] {
+  return [...entries].sort((a, b) => compareLower(a.name, b.name));
+}
+
+/**
+ * The HTML of CPython's directory listing for `requestPath` (title and h1
+ * `Directory listing for /path/`, query and fragment left out; entries sorted
+ * case-insensitively, `/` after directories, `@` after symlinks, hrefs
+ * URL-quoted, text HTML-escaped), encoded as UTF-8 with undecodable name
+ * bytes written back raw, like CPython's `surrogateescape`.
+ */
+export function renderDirectoryListing(requestPath: string, entries: readonly ListingEntry[]): Buffer {
+  let display = requestPath;
+  const hash = display.indexOf("#");
+  if (hash >= 0) display = display.slice(0, hash);
+  const q = display.indexOf("?");
+  if (q >= 0) display = display.slice(0, q);
+  const title = `Directory listing for ${escapeHtml(unquote(display), false)}`;
+  const r: string[] = [
+    "<!DOCTYPE HTML>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<style type="text/css">\n:root {\ncolor-scheme: light dark;\n}\n</style>',
+    `<title>${title}</title>\n</head>`,
+    `<body>\n<h1>${title}</h1>`,
+    "<hr>\n<ul>",
+  ];
+  for (const e of sortEntries(entries)) {
+    let display = e.name;
+    let link = e.name;
+    if (e.isDirectory) {
+      display += "/";
+      link += "/";
+    }
+    if (e.isSymlink) display = e.name + "@";
+    r.push(`<li><a href="${quote(link)}">${escapeHtml(display, false)}</a></li>`);
+  }
+  r.push("</ul>\n<hr>\n</body>\n</html>\n");
+  const text = r.join("\n");
+  const encoded = fsEncode(text);
+  return typeof encoded === "string" ? Buffer.from(encoded, "utf8") : encoded;
+}

@@ -1,0 +1,247 @@
+import type { Socket } from "node:net";
+import { lstat, readdir, stat } from "node:fs/promises";
+import type { Stats } from "node:fs";
+import { BaseHTTPRequestHandler, BASE_VERSION } from "./base-handler.js";
+import type { ClientAddress, RequestServer } from "../server/request-server.js";
+import type { ResponseWriter } from "../server/response-writer.js";
+import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
+import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
+import { fsDecode, fsEncode } from "../files/fs-encoding.js";
+import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
+import { isNotModified } from "../files/not-modified.js";
+import { translatePath } from "../files/translate-path.js";
+
+/** Options of a SimpleHTTPRequestHandler (CPython's keyword arguments). */
+export interface SimpleHandlerOptions {
+  /** The directory served (default: the current directory). */
+  readonly directory?: string;
+  /** Headers added to 200 file and listing responses (CPython 3.15's `extra_response_headers`). */
+  readonly extraResponseHeaders?: ReadonlyArray<readonly [string, string]>;
+}
+
+/** Bytes read from disk per chunk when copying a file to the client. */
+const COPY_CHUNK = 1024 * 1024;
+
+async function statOrNull(path: string | Buffer): Promise<Stats | null> {
+  try {
+    return await stat(path);
+  } catch {
+    return null; // missing, no permission, NUL in the name, too long, loop: all "not there"
+  }
+}
+
+function join(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : dir + "/" + name;
+}
+
+/** Splits a request path as `urllib.parse.urlsplit` does for origin-form targets. */
+function splitTarget(target: string): { path: string; query: string; fragment: string } {
+  let rest = target;
+  let fragment = "";
+  const hash = rest.indexOf("#");
+  if (hash >= 0) {
+    fragment = rest.slice(hash + 1);
+    rest = rest.slice(0, hash);
+  }
+  let query = "";
+  const q = rest.indexOf("?");
+  if (q >= 0) {
+    query = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  return { path: rest, query, fragment };
+}
+
+/**
+ * CPython's `SimpleHTTPRequestHandler`: serves files under `directory` for
+ * GET and HEAD, with index pages, directory listings, `Last-Modified` and
+ * `If-Modified-Since`. Every step (`translatePath`, `sendHead`,
+ * `listDirectory`, `copyfile`, `guessType`) can be overridden.
+ */
+export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
+  /** The directory served (absolute or relative to the process's working directory). */
+  directory: string;
+  /** Headers added to 200 file and listing responses. */
+  extraResponseHeaders: ReadonlyArray<readonly [string, string]>;
+  /** File names served in place of a listing. */
+  declare indexPages: readonly string[];
+  /** Suffix -> media type overrides, consulted before mime-db (lower-case keys match any case). */
+  declare extensionsMap: Readonly<Record<string, string>>;
+
+  constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, options: SimpleHandlerOptions = {}) {
+    super(request, clientAddress, server);
+    this.directory = options.directory ?? process.cwd();
+    this.extraResponseHeaders = options.extraResponseHeaders ?? [];
+  }
+
+  /**
+   * A subclass with these options bound, for servers that construct handlers
+   * with three arguments (CPython's `functools.partial(Handler, directory=...)`).
+   */
+  static withOptions<T extends typeof SimpleHTTPRequestHandler>(this: T, options: SimpleHandlerOptions): T {
+    const Base = this as typeof SimpleHTTPRequestHandler;
+    const Bound = class extends Base {
+      constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, more: SimpleHandlerOptions = {}) {
+        super(request, clientAddress, server, { ...options, ...more });
+      }
+    };
+    Object.defineProperty(Bound, "name", { value: this.name });
+    return Bound as unknown as T;
+  }
+
+  /** Serves a GET request: headers, then the body. */
+  async do_GET(): Promise<void> {
+    const source = await this.sendHead();
+    if (source) {
+      try {
+        await this.copyfile(source, this.wfile);
+      } finally {
+        await source.close();
+      }
+    }
+  }
+
+  /** Serves a HEAD request: exactly the headers GET would send. */
+  async do_HEAD(): Promise<void> {
+    const source = await this.sendHead();
+    if (source) await source.close();
+  }
+
+  /**
+   * Sends the status and headers for the request and returns the body to
+   * copy, or null when the reply is complete (redirect, 304, error).
+   */
+  async sendHead(): Promise<BodySource | null> {
+    let path = this.translatePath(this.path);
+    let st = await statOrNull(fsEncode(path));
+    if (st?.isDirectory()) {
+      const parts = splitTarget(this.path);
+      if (!/(\/|%2f|%2F)$/.test(parts.path)) {
+        // Redirect to the slashed URL, query kept (what Apache does). self.path never
+        // starts with "//", so Location cannot point at another host (gh-87389).
+        this.sendResponse(301);
+        let location = parts.path + "/";
+        if (parts.query) location += "?" + parts.query;
+        if (parts.fragment) location += "#" + parts.fragment;
+        this.sendHeader("Location", location);
+        this.sendHeader("Content-Length", "0");
+        await this.endHeaders();
+        return null;
+      }
+      let found = false;
+      for (const index of this.indexPages) {
+        const candidate = join(path, index);
+        const s = await statOrNull(fsEncode(candidate));
+        if (s?.isFile()) {
+          path = candidate;
+          st = s;
+          found = true;
+          break;
+        }
+      }
+      if (!found) return this.listDirectory(path);
+    }
+    const ctype = this.guessType(path);
+    // A file asked for with a trailing slash is not found (CPython issue 17324);
+    // so is anything that is not a regular file (a FIFO would block the reader).
+    if (path.endsWith("/") || st === null || !st.isFile()) {
+      await this.sendError(404, "File not found");
+      return null;
+    }
+    let source: FileSource;
+    try {
+      source = await FileSource.open(fsEncode(path), st.size);
+    } catch {
+      await this.sendError(404, "File not found");
+      return null;
+    }
+    try {
+      if (isNotModified(this.headers, st.mtimeMs)) {
+        this.sendResponse(304);
+        await this.endHeaders();
+        await source.close();
+        return null;
+      }
+      this.sendResponse(200);
+      this.sendHeader("Content-type", ctype);
+      this.sendHeader("Content-Length", String(st.size));
+      this.sendHeader("Last-Modified", this.dateTimeString(st.mtimeMs / 1000));
+      this.sendExtraResponseHeaders();
+      await this.endHeaders();
+      return source;
+    } catch (err) {
+      await source.close();
+      throw err;
+    }
+  }
+
+  /** Sends `extraResponseHeaders` (CPython 3.15). */
+  sendExtraResponseHeaders(): void {
+    for (const [name, value] of this.extraResponseHeaders) this.sendHeader(name, value);
+  }
+
+  /**
+   * Sends a directory listing's headers and returns its HTML; 404
+   * `No permission to list directory` when the directory cannot be read.
+   */
+  async listDirectory(path: string): Promise<BodySource | null> {
+    let entries: ListingEntry[];
+    try {
+      const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
+      entries = await Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
+    } catch {
+      await this.sendError(404, "No permission to list directory");
+      return null;
+    }
+    const body = renderDirectoryListing(this.path, entries);
+    this.sendResponse(200);
+    this.sendHeader("Content-type", "text/html; charset=utf-8");
+    this.sendHeader("Content-Length", String(body.length));
+    this.sendExtraResponseHeaders();
+    await this.endHeaders();
+    return new BufferSource(body);
+  }
+
+  /** Maps the request path to a file name under `directory` (see translate-path.ts). */
+  translatePath(path: string): string {
+    return translatePath(path, this.directory);
+  }
+
+  /** Copies `source` to `outputfile` in large chunks, waiting whenever the client is slower than the disk. */
+  async copyfile(source: BodySource, outputfile: ResponseWriter): Promise<void> {
+    for (;;) {
+      const chunk = await source.read(COPY_CHUNK);
+      if (chunk.length === 0) return;
+      await outputfile.write(chunk);
+    }
+  }
+
+  /** The media type for a file name: `extensionsMap`, then mime-db, then `application/octet-stream`. */
+  guessType(path: string): string {
+    return guessType(path, this.extensionsMap);
+  }
+}
+
+interface DirentLike {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** `/` after directories (links followed), `@` after links: what CPython learns with isdir() and islink(). */
+async function listingEntry(dir: string, name: string, d: DirentLike): Promise<ListingEntry> {
+  const full = fsEncode(join(dir, name));
+  let isSymlink = d.isSymbolicLink();
+  let isDirectory = d.isDirectory();
+  if (!isSymlink && !isDirectory && !d.isFile()) {
+    // No type from readdir (some file systems) or a special file: ask lstat().
+    isSymlink = (await lstat(full).catch(() => null))?.isSymbolicLink() ?? false;
+  }
+  if (isSymlink || (!isDirectory && !d.isFile())) isDirectory = (await statOrNull(full))?.isDirectory() ?? false;
+  return { name, isDirectory, isSymlink };
+}
+
+const proto = SimpleHTTPRequestHandler.prototype;
+proto.serverVersion = "SimpleHTTP/" + BASE_VERSION;
+proto.indexPages = ["index.html", "index.htm"];
+proto.extensionsMap = DEFAULT_EXTENSIONS_MAP;
