@@ -3,8 +3,8 @@ import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { SimpleHTTPRequestHandler } from "../handlers/simple-handler.js";
-import { ThreadingHTTPServer } from "../server/http-server.js";
+import { createHandlerClass } from "./handler-class.js";
+import { createServer } from "./server-class.js";
 import { bannerLine, reachableUrls } from "./banner.js";
 import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
 import { PACKAGE_VERSION } from "./version.js";
@@ -57,12 +57,8 @@ async function serve(options: CliOptions): Promise<number> {
   const directory = path.resolve(options.directory);
   const dirError = checkDirectory(directory);
   if (dirError) return fail(dirError, 2);
-  if (options.cgi) return fail("--cgi is not available yet in this version of simplehttp", 2);
-  if (options.tlsCert) return fail("HTTPS (--tls-cert) is not available yet in this version of simplehttp", 2);
-
-  const Handler = SimpleHTTPRequestHandler.withOptions({ directory, extraResponseHeaders: options.headers });
-  Handler.prototype.protocolVersion = options.protocol;
-  if (options.quiet) Handler.prototype.logRequest = () => {};
+  const Handler = createHandlerClass(options, directory);
+  if (typeof Handler === "string") return fail(Handler, 2);
 
   let host: string;
   try {
@@ -70,15 +66,18 @@ async function serve(options: CliOptions): Promise<number> {
   } catch {
     return fail(`cannot resolve bind address ${options.bind ?? ""}`, 2);
   }
-  const server = new ThreadingHTTPServer([host, options.port], Handler);
+  const made = createServer(options, host, Handler);
+  if ("error" in made) return fail(made.error, made.exitCode);
+  const server = made.server;
   try {
     await server.ready;
   } catch (err) {
     return fail(bindError(err, host, options.port), 1);
   }
   const [boundHost, boundPort] = server.serverAddress;
-  const urls = reachableUrls(boundHost, boundPort, os.networkInterfaces());
-  let banner = bannerLine(boundHost, boundPort) + "\n";
+  const tls = options.tlsCert !== undefined;
+  const urls = reachableUrls(boundHost, boundPort, os.networkInterfaces(), tls);
+  let banner = bannerLine(boundHost, boundPort, tls) + "\n";
   for (const u of urls.local) banner += `  Local:   ${u}\n`;
   for (const u of urls.network) banner += `  Network: ${u}\n`;
   process.stdout.write(banner);
