@@ -267,3 +267,6 @@ proto.serverVersion = "SimpleHTTP/" + BASE_VERSION;
 proto.indexPages = ["index.html", "index.htm"];
 proto.extensionsMap = DEFAULT_EXTENSIONS_MAP;
 proto.fileCache = defaultFileCache;
+// A file server answers in one write per response; no reason to let Nagle hold
+// the last segment of a larger one back (CPython leaves this False).
+proto.disableNagleAlgorithm = true;

@@ -15,6 +15,8 @@ import { ConnectionClosedError, ConnectionTimeoutError } from "./errors.js";
 export type BodyMode = "raw" | "none" | "length" | "chunked" | "passthrough";
 
 const RESOLVED = Promise.resolve();
+/** Queued bytes past which the queue goes to the socket without waiting for `flush()`. */
+const FLUSH_AT = 64 * 1024;
 const CRLF = Buffer.from("\r\n");
 const LAST_CHUNK = Buffer.from("0\r\n\r\n");
 
@@ -27,7 +29,8 @@ const LAST_CHUNK = Buffer.from("0\r\n\r\n");
  */
 export class ResponseWriter {
   readonly #socket: Socket;
-  #corked = false;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
   #mode: BodyMode = "raw";
   #remaining = 0;
   #overflow = false;
@@ -125,27 +128,44 @@ export class ResponseWriter {
     }
   }
 
-  /** Sends what is queued now (Python's `wfile.flush()`). */
+  /**
+   * Sends what is queued now (Python's `wfile.flush()`); resolves once the
+   * socket can take more.
+   */
   flush(): Promise<void> {
-    if (this.#corked) {
-      this.#corked = false;
-      this.#socket.uncork();
-    }
-    return RESOLVED;
+    if (this.#pending.length === 0) return RESOLVED;
+    return this.#flushNow() ? RESOLVED : this.#drain();
   }
 
   #send(buf: Buffer): Promise<void> {
     const s = this.#socket;
     if (s.destroyed || !s.writable) return Promise.reject(new ConnectionClosedError());
-    if (!this.#corked) {
-      this.#corked = true;
-      s.cork();
-    }
     this.#wireBytes += buf.length;
-    if (s.write(buf)) return RESOLVED;
-    this.#corked = false;
+    this.#pending.push(buf);
+    this.#pendingBytes += buf.length;
+    if (this.#pendingBytes < FLUSH_AT) return RESOLVED;
+    return this.#flushNow() ? RESOLVED : this.#drain();
+  }
+
+  /**
+   * Hands the queue to the socket: a small response (status line, headers
+   * and body) as one buffer in one write, a large one as a writev without
+   * copying. Returns false when the socket asks the writer to wait.
+   */
+  #flushNow(): boolean {
+    const s = this.#socket;
+    const pending = this.#pending;
+    const bytes = this.#pendingBytes;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    if (s.destroyed || !s.writable) return true;
+    if (pending.length === 1) return s.write(pending[0] as Buffer);
+    if (bytes <= FLUSH_AT) return s.write(Buffer.concat(pending, bytes));
+    s.cork();
+    let ok = true;
+    for (const b of pending) ok = s.write(b);
     s.uncork();
-    return this.#drain();
+    return ok;
   }
 
   #drain(): Promise<void> {

@@ -196,6 +196,19 @@ export class RequestHeadParser {
       framing = decision.framing;
       mustClose = decision.mustClose;
     }
-    return { ...line, requestline: this.#requestline, headers, framing, mustClose };
+    // An explicit literal, not a spread: this runs once per request.
+    return {
+      command: line.command,
+      target: line.target,
+      path: line.path,
+      version: line.version,
+      major: line.major,
+      minor: line.minor,
+      http09: line.http09,
+      requestline: this.#requestline,
+      headers,
+      framing,
+      mustClose,
+    };
   }
 }
