@@ -8,6 +8,7 @@ import { BufferSource, FileSource, type BodySource } from "../files/body-source.
 import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
 import { fsDecode, fsEncode } from "../files/fs-encoding.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
+import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
 import { isNotModified } from "../files/not-modified.js";
 import { translatePath } from "../files/translate-path.js";
@@ -83,6 +84,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   declare extensionsMap: Readonly<Record<string, string>>;
   /** Small files' contents, validated by stat on every request; null reads every file from disk. */
   declare fileCache: FileCache | null;
+  /** Rendered listings, valid while the directory is unchanged; null renders every time. */
+  declare listingCache: ListingCache | null;
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, options: SimpleHandlerOptions = {}) {
     super(request, clientAddress, server);
@@ -206,15 +209,22 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * `No permission to list directory` when the directory cannot be read.
    */
   async listDirectory(path: string): Promise<BodySource | null> {
-    let entries: ListingEntry[];
-    try {
-      const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
-      entries = await Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
-    } catch {
-      await this.sendError(404, "No permission to list directory");
-      return null;
+    // Taken before reading the entries: a change while reading makes the next stat differ.
+    const dirStat = this.listingCache ? statNow(fsEncode(path)) : null;
+    const key = path + "\0" + splitTarget(this.path).path;
+    let body = dirStat ? (this.listingCache?.get(key, dirStat) ?? null) : null;
+    if (body === null) {
+      let entries: ListingEntry[];
+      try {
+        const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
+        entries = await Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
+      } catch {
+        await this.sendError(404, "No permission to list directory");
+        return null;
+      }
+      body = renderDirectoryListing(this.path, entries);
+      if (dirStat) this.listingCache?.set(key, dirStat, body, entries.some((e) => e.isSymlink));
     }
-    const body = renderDirectoryListing(this.path, entries);
     this.sendResponse(200);
     this.sendHeader("Content-type", "text/html; charset=utf-8");
     this.sendHeader("Content-Length", String(body.length));
@@ -267,6 +277,7 @@ proto.serverVersion = "SimpleHTTP/" + BASE_VERSION;
 proto.indexPages = ["index.html", "index.htm"];
 proto.extensionsMap = DEFAULT_EXTENSIONS_MAP;
 proto.fileCache = defaultFileCache;
+proto.listingCache = defaultListingCache;
 // A file server answers in one write per response; no reason to let Nagle hold
 // the last segment of a larger one back (CPython leaves this False).
 proto.disableNagleAlgorithm = true;

@@ -1,0 +1,76 @@
+import type { Stats } from "node:fs";
+
+interface Entry {
+  readonly body: Buffer;
+  readonly ino: number;
+  readonly dev: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+/**
+ * Rendered directory listings, keyed by directory and displayed path and
+ * valid while the directory's inode, mtime and ctime are unchanged (adding,
+ * removing or renaming an entry changes them). Listings are not kept when
+ * they show a symlink (its target can change type without touching the
+ * directory), nor while the directory changed within the last two seconds
+ * (a second change within the file system's timestamp granularity would go
+ * unseen). Bounded in entries and bytes, least recently used out first.
+ */
+export class ListingCache {
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  #bytes = 0;
+
+  constructor(maxEntries = 256, maxBytes = 16 * 1024 * 1024) {
+    this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** A listing rendered for this directory state, or null. */
+  get(key: string, dir: Stats): Buffer | null {
+    const e = this.#entries.get(key);
+    if (!e) return null;
+    if (e.ino !== dir.ino || e.dev !== dir.dev || e.mtimeMs !== dir.mtimeMs || e.ctimeMs !== dir.ctimeMs) {
+      this.#delete(key, e);
+      return null;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, e);
+    return e.body;
+  }
+
+  /** Keeps a rendered listing, if it is safe to (see the class comment). */
+  set(key: string, dir: Stats, body: Buffer, hasSymlinks: boolean, now = Date.now()): void {
+    if (hasSymlinks || now - Math.max(dir.mtimeMs, dir.ctimeMs) < 2000 || body.length > this.#maxBytes / 4) return;
+    const old = this.#entries.get(key);
+    if (old) this.#delete(key, old);
+    this.#entries.set(key, { body, ino: dir.ino, dev: dir.dev, mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs });
+    this.#bytes += body.length;
+    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
+      const oldest = this.#entries.entries().next().value as [string, Entry] | undefined;
+      if (!oldest) break;
+      this.#delete(oldest[0], oldest[1]);
+    }
+  }
+
+  /** Forgets everything. */
+  clear(): void {
+    this.#entries.clear();
+    this.#bytes = 0;
+  }
+
+  #delete(key: string, e: Entry): void {
+    this.#entries.delete(key);
+    this.#bytes -= e.body.length;
+  }
+}
+
+/** The cache SimpleHTTPRequestHandler uses unless its `listingCache` is replaced (null disables it). */
+export const defaultListingCache = new ListingCache();
