@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createHandlerClass } from "./handler-class.js";
 import { createServer } from "./server-class.js";
+import { autoWorkers, isWorker, runPrimary, WORKER_PORT_ENV } from "./workers.js";
 import { bannerLine, reachableUrls } from "./banner.js";
 import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
 import { PACKAGE_VERSION } from "./version.js";
@@ -66,7 +67,25 @@ async function serve(options: CliOptions): Promise<number> {
   } catch {
     return fail(`cannot resolve bind address ${options.bind ?? ""}`, 2);
   }
-  const made = createServer(options, host, Handler);
+  const workers = options.workers === 0 ? autoWorkers() : options.workers;
+  const tls = options.tlsCert !== undefined;
+  const printBanner = (h: string, p: number): void => {
+    const urls = reachableUrls(h, p, os.networkInterfaces(), tls);
+    let banner = bannerLine(h, p, tls) + "\n";
+    for (const u of urls.local) banner += `  Local:   ${u}\n`;
+    for (const u of urls.network) banner += `  Network: ${u}\n`;
+    process.stdout.write(banner);
+  };
+  const worker = isWorker();
+  if (workers > 1 && !worker) {
+    try {
+      return await runPrimary(workers, host, options.port, { banner: printBanner, fail });
+    } catch (err) {
+      return fail(bindError(err, host, options.port), 1);
+    }
+  }
+  const port = worker ? Number(process.env[WORKER_PORT_ENV]) : options.port;
+  const made = createServer({ ...options, port }, host, Handler);
   if ("error" in made) return fail(made.error, made.exitCode);
   const server = made.server;
   try {
@@ -74,13 +93,7 @@ async function serve(options: CliOptions): Promise<number> {
   } catch (err) {
     return fail(bindError(err, host, options.port), 1);
   }
-  const [boundHost, boundPort] = server.serverAddress;
-  const tls = options.tlsCert !== undefined;
-  const urls = reachableUrls(boundHost, boundPort, os.networkInterfaces(), tls);
-  let banner = bannerLine(boundHost, boundPort, tls) + "\n";
-  for (const u of urls.local) banner += `  Local:   ${u}\n`;
-  for (const u of urls.network) banner += `  Network: ${u}\n`;
-  process.stdout.write(banner);
+  if (!worker) printBanner(server.serverAddress[0], server.serverAddress[1]);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -88,7 +101,7 @@ async function serve(options: CliOptions): Promise<number> {
       process.exit(0);
     }
     stopping = true;
-    if (signal === "SIGINT") process.stdout.write("\nKeyboard interrupt received, exiting.\n");
+    if (signal === "SIGINT" && !worker) process.stdout.write("\nKeyboard interrupt received, exiting.\n");
     const closed = server.serverClose();
     const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
     void closed.then(() => clearTimeout(timer));

@@ -14,6 +14,8 @@ export interface CliOptions {
   readonly tlsKey: string | undefined;
   readonly tlsPasswordFile: string | undefined;
   readonly quiet: boolean;
+  /** Worker processes (node:cluster): 1 serves in this process, 0 means one per core. */
+  readonly workers: number;
 }
 
 /** The outcome of reading the command line. */
@@ -26,7 +28,7 @@ export type ParsedCommandLine =
 export const USAGE =
   "usage: simplehttp [-h] [--version] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [-H HEADER]\n" +
   "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
-  "                  [-q] [port]";
+  "                  [--workers N] [-q] [port]";
 
 export const HELP = `${USAGE}
 
@@ -51,6 +53,8 @@ options:
   --tls-key PATH        path to the TLS key file
   --tls-password-file PATH
                         path to the password file for the TLS key
+  --workers N           serve from N processes sharing the port ("auto": one
+                        per core; default 1)
   -q, --quiet           do not log requests`;
 
 function parseHeader(text: string): readonly [string, string] | string {
@@ -87,6 +91,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         "tls-key": { type: "string" },
         "tls-password-file": { type: "string" },
         quiet: { type: "boolean", short: "q" },
+        workers: { type: "string" },
       },
     });
   } catch (err) {
@@ -123,6 +128,12 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (!tlsCert && tlsKey) return { kind: "error", message: "--tls-key requires --tls-cert to be set" };
   if (!tlsCert && tlsPasswordFile) return { kind: "error", message: "--tls-password-file requires --tls-cert to be set" };
 
+  let workers = 1;
+  if (v.workers !== undefined) {
+    if (v.workers === "auto") workers = 0;
+    else if (/^\d+$/.test(v.workers) && Number(v.workers) >= 1 && Number(v.workers) <= 256) workers = Number(v.workers);
+    else return { kind: "error", message: `argument --workers: invalid value '${v.workers}' (a number from 1 to 256, or auto)` };
+  }
   if (v.bind === "") return { kind: "error", message: "argument -b/--bind: expected an address" };
 
   return {
@@ -138,6 +149,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       tlsKey,
       tlsPasswordFile,
       quiet: v.quiet ?? false,
+      workers,
     },
   };
 }
