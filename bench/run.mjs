@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkUrl } from './lib/check.mjs';
+import { checkUrl, probeClose } from './lib/check.mjs';
 import { FILES, LISTING_DIR, LISTING_ENTRIES, makeFixture } from './lib/fixture.mjs';
 import { ensureDebian, ensureNpmPeers, peerBin } from './lib/install.mjs';
 import { describeLoad, runLoad, writeWrkScript } from './lib/loadgen.mjs';
 import {
-  freePort, killAllSync, live, portOwnedBy, runSync, shellQuote, sleep, stopProcess, treeRss, waitForPort, which,
+  cpuSnapshot, foreignCpuPct, freePort, killAllSync, live, portOwnedBy, runSync, shellQuote, sleep, stopProcess, treeRss, waitForPort, which,
 } from './lib/proc.mjs';
 import { renderMarkdown } from './lib/report.mjs';
 import { serverDefs } from './lib/servers.mjs';
@@ -83,6 +83,10 @@ const CELLS = [
   { id: 'e', title: `e. ${LISTING_ENTRIES}-entry directory listing, keep-alive, 50 conns (req/s)`, path: `/${LISTING_DIR}/`, connections: 50, headers: [], metric: 'rps', expect: { links: LISTING_ENTRIES }, describe: `GET /${LISTING_DIR}/ (an HTML listing of ${LISTING_ENTRIES} files, checked for >= ${LISTING_ENTRIES} href= links), 50 keep-alive connections` },
   { id: 'f', title: 'f. RSS after load', metric: 'rss', describe: 'VmRSS from /proc/<pid>/status after all cells, summed over the server process and its children (nginx master+worker, cluster workers)' },
 ];
+
+// A cell during which processes other than the server, the load generator and
+// this script used at least this much CPU (% of one CPU) is marked as noisy.
+const BUSY_PCT = 20;
 
 // ---- state for cleanup -------------------------------------------------------
 let tmpDir = null;
@@ -207,15 +211,23 @@ async function measureServer(def, ctx, opts, usedPorts) {
       }
       const marks = [];
       if (connHeader === 'keep-alive' && !chk.keepAlive) marks.push('(closes)');
-      if (connHeader === 'close' && chk.keepAlive) marks.push('(kept alive)');
+      if (connHeader === 'close') {
+        // wrk reconnects only when the response says the connection ends; a
+        // server that closes without saying so costs wrk a read error each time.
+        const probe = await probeClose(port, cd.path, 'close');
+        if (probe.closed === false) marks.push('(kept alive)');
+        else if (probe.closed && chk.keepAlive) marks.push('(closes unannounced)');
+      }
       const runs = [];
       let failure = null;
       for (let i = 0; i < opts.runs && !shuttingDown; i++) {
         try {
+          const before = cpuSnapshot(handle.mainPid ?? handle.pid);
           const r = await runLoad(ctx, { url, connections: cd.connections, durationS: opts.duration, headers: cd.headers });
+          r.foreignCpuPct = foreignCpuPct(before, cpuSnapshot(handle.mainPid ?? handle.pid));
           delete r.raw;
           runs.push(r);
-          log(`${def.name} ${cd.id}${opts.runs > 1 ? ` run ${i + 1}/${opts.runs}` : ''}: ${cd.metric === 'mibps' ? `${r.mibps.toFixed(1)} MiB/s` : `${Math.round(r.rps)} req/s`}, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms`);
+          log(`${def.name} ${cd.id}${opts.runs > 1 ? ` run ${i + 1}/${opts.runs}` : ''}: ${cd.metric === 'mibps' ? `${r.mibps.toFixed(1)} MiB/s` : `${Math.round(r.rps)} req/s`}, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms${r.foreignCpuPct != null ? `, other processes ${r.foreignCpuPct.toFixed(0)}% CPU` : ''}`);
         } catch (e) {
           failure = e.message;
           log(`${def.name} ${cd.id}: load failed: ${e.message}`);
@@ -229,7 +241,9 @@ async function measureServer(def, ctx, opts, usedPorts) {
       } else if (!runs.length) {
         res.cells[cd.id] = { status: 'load failed', reason: failure };
       } else {
-        res.cells[cd.id] = { status: 'ok', median: median(runs, cd.metric), runs, marks, url };
+        const med = median(runs, cd.metric);
+        if (med.foreignCpuPct != null && med.foreignCpuPct >= BUSY_PCT) marks.push(`(busy machine: other processes ${Math.round(med.foreignCpuPct)}% CPU)`);
+        res.cells[cd.id] = { status: 'ok', median: med, runs, marks, url };
       }
     }
     if (opts.cells.includes('f') && !handle.exited) {
@@ -393,6 +407,12 @@ async function main() {
     notes,
     servers,
   };
+  const busy = servers.flatMap((s) => Object.entries(s.cells).filter(([, c]) => c.median?.foreignCpuPct >= BUSY_PCT).map(([id]) => `${s.name} ${id}`));
+  if (busy.length) {
+    notes.unshift(
+      `**Busy machine**: other processes used >= ${BUSY_PCT}% of a CPU during ${busy.length} cell(s) (${busy.join(', ')}); those numbers are not trustworthy, rerun on a quiet machine.`,
+    );
+  }
   const md = renderMarkdown(results, CELLS);
   process.stdout.write(`\n${md}\n`);
   fs.mkdirSync(resultsDir, { recursive: true });

@@ -1,5 +1,6 @@
 // One real request before loading a URL: status 200 and the right body.
 import http from 'node:http';
+import net from 'node:net';
 
 /**
  * GET `url` once with node:http (no agent, bounded).
@@ -47,5 +48,35 @@ export function checkUrl(url, { expect, headers = {}, timeoutMs = 15_000 }) {
     });
     req.on('error', (e) => finish({ ok: false, reason: `request error: ${e.code ?? e.message}` }));
     const timer = setTimeout(() => finish({ ok: false, reason: `no complete response within ${timeoutMs / 1000} s` }), timeoutMs);
+  });
+}
+
+/**
+ * What the server really does with the connection after one response:
+ * sends a raw HTTP/1.1 GET with the given Connection header and waits (bounded)
+ * for the server to close. Returns { closed: true|false|null } (null: unknown).
+ */
+export function probeClose(port, urlPath, connection, { waitMs = 1500 } = {}) {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    let got = 0;
+    let timer = setTimeout(() => done(null), 10_000);
+    const done = (closed) => {
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ closed, bytes: got });
+    };
+    sock.on('connect', () =>
+      sock.write(`GET ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: ${connection}\r\n\r\n`),
+    );
+    sock.on('data', (d) => {
+      if (got === 0) {
+        clearTimeout(timer);
+        timer = setTimeout(() => done(false), waitMs); // still open after the response
+      }
+      got += d.length;
+    });
+    sock.on('end', () => done(got > 0 ? true : null));
+    sock.on('error', () => done(got > 0 ? true : null));
   });
 }

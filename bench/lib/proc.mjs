@@ -282,3 +282,52 @@ export function shellQuote(s) {
   s = String(s);
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
+
+let clkTck = null;
+function ticksPerSecond() {
+  if (clkTck == null) {
+    const r = runSync('getconf', ['CLK_TCK'], { timeoutMs: 5000 });
+    clkTck = r.ok && Number(r.out.trim()) > 0 ? Number(r.out.trim()) : 100;
+  }
+  return clkTck;
+}
+
+function pidTicks(pid, withChildren = false) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // f[0] is field 3 (state): utime=14, stime=15, cutime=16, cstime=17
+    let t = Number(f[11]) + Number(f[12]);
+    if (withChildren) t += Number(f[13]) + Number(f[14]);
+    return t;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * CPU accounting snapshot, to tell how much CPU *other* processes used during
+ * a measurement (a busy machine makes the numbers meaningless).
+ * busy = user+nice+system+steal from /proc/stat (irq/softirq excluded: loopback
+ * traffic is accounted there); ours = the server tree + this process and its
+ * reaped children (the load generator once it has exited).
+ */
+export function cpuSnapshot(serverPid) {
+  try {
+    const cols = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq = 0, softirq = 0, steal = 0] = cols;
+    const server = processTree(serverPid).reduce((s, p) => s + pidTicks(p), 0);
+    return { t: process.hrtime.bigint(), busy: user + nice + system + irq + softirq + steal, steal, ours: server + pidTicks(process.pid, true) };
+  } catch {
+    return null;
+  }
+}
+
+/** Percent of one CPU used by processes other than ours between two snapshots (null if unknown). */
+export function foreignCpuPct(a, b) {
+  if (!a || !b) return null;
+  const secs = Number(b.t - a.t) / 1e9;
+  if (secs <= 0) return null;
+  const foreign = b.busy - a.busy - (b.ours - a.ours);
+  return Math.max(0, (foreign / ticksPerSecond() / secs) * 100);
+}

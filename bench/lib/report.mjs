@@ -40,6 +40,10 @@ function metricValue(cellDef, c) {
   return cellDef.metric === 'mibps' ? c.median.mibps : c.median.rps;
 }
 
+function ratio(x) {
+  return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}x`;
+}
+
 function table(header, rows) {
   const line = (cols) => `| ${cols.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -54,14 +58,14 @@ function ratioTable(results, cells, baseName, label) {
     return [cd.title].concat(
       servers.map((s) => {
         const v = metricValue(cd, s.cells[cd.id]);
-        return b && v != null ? `${(v / b).toFixed(2)}x` : '—';
+        return b && v != null ? ratio(v / b) : '—';
       }),
     );
   });
   if (results.options.cells.includes('f')) {
     rows.push(
       ['f. RSS after load (lower = leaner)'].concat(
-        servers.map((s) => (s.rssKiB && base.rssKiB ? `${(s.rssKiB / base.rssKiB).toFixed(2)}x` : '—')),
+        servers.map((s) => (s.rssKiB && base.rssKiB ? ratio(s.rssKiB / base.rssKiB) : '—')),
       ),
     );
   }
@@ -96,7 +100,9 @@ export function renderMarkdown(results, cellDefs) {
     out.push('Cells: requests/s (or MiB/s for d) with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.');
     out.push(
       'Marks: `(closes)` = the server closed a keep-alive connection after the response (HTTP/1.0), so that cell reconnects per request; ' +
-        '`(kept alive)` = the server ignored `Connection: close`, so cell b did not open a new connection per request. ' +
+        '`(kept alive)` = the server ignored `Connection: close`, so cell b did not open a new connection per request; ' +
+        '`(closes unannounced)` = the server closed after the response without sending `Connection: close` (as Python does in HTTP/1.1 mode), which wrk counts as one read error per request. ' +
+        '`(busy machine: …)` = processes other than the server, the load generator and this script used that much CPU (from /proc/stat) during the cell. ' +
         '`none` = the server does not offer that feature; `n/a` = the cell does not apply (canned responders serve only 1 KiB).',
     );
     out.push('');
