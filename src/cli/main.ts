@@ -117,6 +117,10 @@ async function serve(options: CliOptions): Promise<number> {
 
 /** Runs the command line; resolves to the exit status. */
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // A reader that went away (`simplehttp | head -1`, a closed log pipe) must not
+  // crash the server with an unhandled EPIPE and its stack trace: output is dropped.
+  process.stdout.on("error", () => {});
+  process.stderr.on("error", () => {});
   const parsed = parseCommandLine(argv, env, process.cwd());
   switch (parsed.kind) {
     case "help":

@@ -67,39 +67,86 @@ function parseHeader(text: string): readonly [string, string] | string {
   return [name, value];
 }
 
+/** The options, as node:util parseArgs takes them. */
+const OPTIONS = {
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
+  cgi: { type: "boolean" },
+  bind: { type: "string", short: "b" },
+  directory: { type: "string", short: "d" },
+  protocol: { type: "string", short: "p" },
+  header: { type: "string", short: "H", multiple: true },
+  "tls-cert": { type: "string" },
+  "tls-key": { type: "string" },
+  "tls-password-file": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  workers: { type: "string" },
+} as const;
+
+/** `-b/--bind` for `--bind`: how argparse names an option in its messages. */
+function optionName(long: string): string {
+  const spec = (OPTIONS as Record<string, { short?: string }>)[long];
+  return spec?.short ? `-${spec.short}/--${long}` : `--${long}`;
+}
+
+/**
+ * argparse's `allow_abbrev`: a unique prefix of a long option stands for it
+ * (`--dir x` is `--directory x`). Returns the arguments with prefixes
+ * expanded, or argparse's message for an ambiguous one.
+ */
+function expandAbbreviations(argv: readonly string[]): string[] | string {
+  const longs = Object.keys(OPTIONS);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (!arg.startsWith("--") || arg.length === 2) {
+      out.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf("=");
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    if (longs.includes(name)) {
+      out.push(arg);
+      continue;
+    }
+    const matches = longs.filter((l) => l.startsWith(name));
+    if (matches.length > 1) return `ambiguous option: ${arg} could match ${matches.map((m) => "--" + m).join(", ")}`;
+    out.push(matches.length === 1 ? "--" + matches[0] + (eq < 0 ? "" : arg.slice(eq)) : arg);
+  }
+  return out;
+}
+
 /**
  * Reads `python -m http.server`'s command line (plus our additions), with
  * argparse's messages so the same mistakes read the same. Never exits: the
  * caller prints and exits.
  */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = "."): ParsedCommandLine {
+  const args = expandAbbreviations(argv);
+  if (typeof args === "string") return { kind: "error", message: args };
   let parsed;
   try {
     parsed = parseArgs({
-      args: [...argv],
+      args,
       allowPositionals: true,
       strict: true,
-      options: {
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean" },
-        cgi: { type: "boolean" },
-        bind: { type: "string", short: "b" },
-        directory: { type: "string", short: "d" },
-        protocol: { type: "string", short: "p" },
-        header: { type: "string", short: "H", multiple: true },
-        "tls-cert": { type: "string" },
-        "tls-key": { type: "string" },
-        "tls-password-file": { type: "string" },
-        quiet: { type: "boolean", short: "q" },
-        workers: { type: "string" },
-      },
+      options: OPTIONS,
     });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const unknown = /Unknown option '([^']*)'/.exec(msg);
     if (unknown) return { kind: "error", message: `unrecognized arguments: ${unknown[1]}` };
-    const missing = /Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/.exec(msg);
-    if (missing) return { kind: "error", message: `argument ${missing[1]}: expected one argument` };
+    const missing = /Option '(?:-\w, )?--([\w-]+)[^']*' argument missing/.exec(msg);
+    if (missing) return { kind: "error", message: `argument ${optionName(missing[1] as string)}: expected one argument` };
+    const flag = /Option '(?:-\w, )?--([\w-]+)' does not take an argument/.exec(msg);
+    if (flag) {
+      const given = args.find((a) => a.startsWith(`--${flag[1]}=`));
+      return { kind: "error", message: `argument ${optionName(flag[1] as string)}: ignored explicit argument '${given?.slice(given.indexOf("=") + 1) ?? ""}'` };
+    }
     return { kind: "error", message: msg.split("\n")[0] ?? msg };
   }
   const v = parsed.values;

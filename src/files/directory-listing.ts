@@ -12,13 +12,33 @@ export interface ListingEntry {
   readonly isSymlink: boolean;
 }
 
-function compareLower(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * Python's string order: by code point. JavaScript's `<` compares UTF-16
+ * code units, which puts astral characters (emoji) and undecodable bytes
+ * (U+DC80..U+DCFF) before U+E000..U+FFFF; compare code points when either
+ * string has a surrogate.
+ */
+function compareCodePoints(x: string, y: string): number {
+  if (!SURROGATE.test(x) && !SURROGATE.test(y)) return x < y ? -1 : x > y ? 1 : 0;
+  const a = x[Symbol.iterator]();
+  const b = y[Symbol.iterator]();
+  for (;;) {
+    const ca = a.next();
+    const cb = b.next();
+    if (ca.done || cb.done) return ca.done && cb.done ? 0 : ca.done ? -1 : 1;
+    const pa = ca.value.codePointAt(0) as number;
+    const pb = cb.value.codePointAt(0) as number;
+    if (pa !== pb) return pa < pb ? -1 : 1;
+  }
 }
 
-/** Python's `sorted(names, key=str.lower)`: case-insensitive, stable. */
+function compareLower(a: string, b: string): number {
+  return compareCodePoints(a.toLowerCase(), b.toLowerCase());
+}
+
+/** Python's `sorted(names, key=str.lower)`: case-insensitive (code point order), stable. */
 export function sortEntries<T extends { readonly name: string }>(entries: readonly T[]): T[] {
   return [...entries].sort((a, b) => compareLower(a.name, b.name));
 }

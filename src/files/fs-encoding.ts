@@ -22,7 +22,7 @@ export function fsDecode(bytes: Buffer): string {
       i = j;
       continue;
     }
-    const len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
+    const len = b >= 0xf0 && b <= 0xf4 ? 4 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xc2 && b <= 0xdf ? 2 : 0;
     if (len > 0 && i + len <= n && validSequence(bytes, i, len)) {
       out += bytes.toString("utf8", i, i + len);
       i += len;

@@ -50,7 +50,9 @@ export function parseHttpDate(text: string): ParsedHttpDate | null {
   let s = text.trim();
   const comma = s.indexOf(",");
   if (comma >= 0) s = s.slice(comma + 1);
-  const parts = s.trim().split(/[\s-]+/).filter(Boolean);
+  // Whitespace separates the parts; RFC 850's "06-Nov-94" is split on its dashes
+  // (a "-0000" zone keeps its sign).
+  const parts = s.trim().split(/\s+/).flatMap((w) => (/^\d{1,2}-[A-Za-z]{3,9}-\d{2,4}$/.test(w) ? w.split("-") : [w])).filter(Boolean);
   let day: number, mon: number, year: number, time: string | undefined, zone: string | undefined;
   const monthOf = (w: string | undefined): number => (w ? MONTHS.findIndex((m) => m.toLowerCase() === w.slice(0, 3).toLowerCase() && w.length <= 9) : -1);
   if (parts.length >= 4 && monthOf(parts[1]) >= 0 && /^\d{1,2}$/.test(parts[0] ?? "")) {
@@ -88,9 +90,9 @@ export function parseHttpDate(text: string): ParsedHttpDate | null {
       const v = ZONES[z] as number;
       offsetMinutes = Math.trunc(v / 100) * 60 + (v % 100);
       utc = v === 0;
-    } else {
-      return null;
     }
+    // An unknown zone name: CPython's parsedate_to_datetime gives a naive datetime,
+    // which http.server then takes as UTC.
   }
   const ms = Date.UTC(year, mon, day, hh, mm, Math.min(ss, 59)) - offsetMinutes * 60_000;
   if (!Number.isFinite(ms)) return null;
