@@ -86,7 +86,11 @@ async function serve(options: CliOptions): Promise<number> {
   }
   const port = worker ? Number(process.env[WORKER_PORT_ENV]) : options.port;
   const made = createServer({ ...options, port }, host, Handler);
-  if ("error" in made) return fail(made.error, made.exitCode);
+  if ("error" in made) {
+    // argparse's parser.error() (e.g. an unreadable --tls-password-file) prints the usage first.
+    if (made.usage === true) process.stderr.write(USAGE + "\n");
+    return fail(made.error, made.exitCode);
+  }
   const server = made.server;
   try {
     await server.ready;

@@ -37,17 +37,26 @@ export class BufferSource implements BodySource {
 export class FileSource implements BodySource {
   readonly #handle: FileHandle;
   readonly size: number;
+  readonly #canReuse: (() => boolean) | undefined;
+  #buf: Buffer | null = null;
   #pos = 0;
   #closed = false;
 
-  private constructor(handle: FileHandle, size: number) {
+  private constructor(handle: FileHandle, size: number, canReuse: (() => boolean) | undefined) {
     this.#handle = handle;
     this.size = size;
+    this.#canReuse = canReuse;
   }
 
-  /** Opens `path` for reading; `size` is the length announced in Content-Length. */
-  static async open(path: string | Buffer, size: number): Promise<FileSource> {
-    return new FileSource(await open(path, "r"), size);
+  /**
+   * Opens `path` for reading; `size` is the length announced in Content-Length.
+   * `canReuse` says whether the chunk returned last has left the process (the
+   * socket has written it): then the next read goes into the same memory
+   * instead of a new buffer, which keeps a large download from piling up
+   * garbage the collector only frees in bulk.
+   */
+  static async open(path: string | Buffer, size: number, canReuse?: () => boolean): Promise<FileSource> {
+    return new FileSource(await open(path, "r"), size, canReuse);
   }
 
   /** The file handle (for `stat()`). */
@@ -60,10 +69,14 @@ export class FileSource implements BodySource {
     // overrun its Content-Length.
     const want = Math.min(max, this.size - this.#pos);
     if (want <= 0) return Buffer.alloc(0);
-    const buf = Buffer.allocUnsafe(want);
+    let buf = this.#buf;
+    if (buf === null || buf.length < want || !this.#canReuse?.()) {
+      buf = Buffer.allocUnsafe(want);
+      this.#buf = this.#canReuse ? buf : null;
+    }
     const { bytesRead } = await this.#handle.read(buf, 0, want, this.#pos);
     this.#pos += bytesRead;
-    return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+    return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
   }
 
   async close(): Promise<void> {

@@ -115,7 +115,10 @@ export class BaseHTTPRequestHandler {
   declare timeout: number | null;
   /** Sets TCP_NODELAY on the connection (CPython's `disable_nagle_algorithm`). */
   declare disableNagleAlgorithm: boolean;
-  /** Seconds an idle persistent connection waits for its next request before closing quietly. */
+  /**
+   * Seconds an idle persistent connection waits for its next request before
+   * closing quietly; also the most time spent discarding a body the handler left unread.
+   */
   declare keepAliveTimeout: number;
   /** Seconds a client has to send a whole request head once it started (answered with 408). */
   declare headersTimeout: number;
@@ -133,9 +136,16 @@ export class BaseHTTPRequestHandler {
   #status = 0;
   #declaredLength = -1;
   #declaredChunked = false;
+  #sentConnection = false;
+  /** The head of this request's final (non-1xx) response has gone to wfile. */
+  #headSent = false;
+  /** The handler failed after its response began: close without completing the framing. */
+  #aborted = false;
   #http09 = false;
   #mustClose = false;
   #idle = false;
+  /** While discarding an unread body: when to give up and close (0 otherwise). */
+  #discardDeadline = 0;
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer) {
     this.request = request;
@@ -183,6 +193,14 @@ export class BaseHTTPRequestHandler {
 
   #timeoutMs(): number | null {
     return this.timeout !== null && this.timeout > 0 ? this.timeout * 1000 : null;
+  }
+
+  /** A body read's timeout: `timeout`, and while discarding, no later than the discard deadline. */
+  #bodyTimeoutMs(): number | null {
+    const t = this.#timeoutMs();
+    if (this.#discardDeadline === 0) return t;
+    const left = Math.max(1, this.#discardDeadline - Date.now());
+    return t === null ? left : Math.min(t, left);
   }
 
   /** Reads the next request head; null when the client is done (or idle past the keep-alive timeout). */
@@ -237,6 +255,9 @@ export class BaseHTTPRequestHandler {
     this.#status = 0;
     this.#declaredLength = -1;
     this.#declaredChunked = false;
+    this.#sentConnection = false;
+    this.#headSent = false;
+    this.#aborted = false;
     this.#http09 = false;
     this.#mustClose = false;
     this.wfile.reset();
@@ -298,7 +319,7 @@ export class BaseHTTPRequestHandler {
     this.#http09 = head.http09;
     this.#mustClose = head.mustClose;
     this.headers = this.MessageClass === HeaderMap ? head.headers : new this.MessageClass(head.headers);
-    this.rfile = new RequestBody(this.#reader, head.framing, () => this.#timeoutMs());
+    this.rfile = new RequestBody(this.#reader, head.framing, () => this.#bodyTimeoutMs());
 
     // Persistence by CPython's rules: HTTP/1.1 on both ends, or an explicit keep-alive.
     const ours = versionNumber(this.protocolVersion);
@@ -333,48 +354,59 @@ export class BaseHTTPRequestHandler {
   }
 
   async #handlerFailed(err: unknown): Promise<void> {
+    // Whether the client has seen any of this request's final response; what is
+    // merely buffered (sendResponse/sendHeader before endHeaders) can be replaced.
+    const nothingSent = !this.#headSent && this.wfile.bodyBytes === 0;
+    const replaceWithError = async (code: number, message?: string): Promise<void> => {
+      this.#headersBuffer = [];
+      this.#status = 0;
+      this.#mustClose = true;
+      await this.sendError(code, message);
+    };
     if (err instanceof ConnectionClosedError) {
-      this.closeConnection = true;
+      this.#aborted = true;
       return;
     }
-    const nothingSent = this.wfile.bytesSent === 0 || this.#status === 0;
     const status = statusOf(err);
     if (status !== null) {
       // The engine's own refusals (bad chunked body, body over the limit) are the client's fault.
       this.#mustClose = true;
-      if (nothingSent && this.#status === 0) {
-        this.#headersBuffer = [];
-        await this.sendError(status, err instanceof Error ? err.message : undefined);
-      } else this.closeConnection = true;
+      if (nothingSent) await replaceWithError(status, err instanceof Error ? err.message : undefined);
+      else this.#aborted = true;
       return;
     }
     if (err instanceof ConnectionTimeoutError) {
       this.logError("Request timed out: %r", `TimeoutError('${err.message}')`);
-      this.closeConnection = true;
+      this.#aborted = true;
       return;
     }
     this.server.handleError(this.request, this.clientAddress, err);
-    if (this.#status === 0 || (this.wfile.bytesSent === 0 && this.#headersBuffer.length > 0)) {
-      this.#headersBuffer = [];
-      this.#status = 0;
-      this.#mustClose = true;
-      await this.sendError(500);
-    } else {
-      this.closeConnection = true;
-    }
+    if (nothingSent) await replaceWithError(500);
+    else this.#aborted = true;
   }
 
   /** Completes the response framing and makes sure no unread body is left to be read as a request. */
   async #endRequest(): Promise<void> {
+    if (this.#aborted) {
+      // The response is incomplete: send what was written, but no last chunk, and close,
+      // so the client can tell it was cut short.
+      this.closeConnection = true;
+      await this.wfile.flush().catch(() => {});
+      return;
+    }
     if (this.#headersBuffer.length > 0) await this.flushHeaders();
     const reusable = this.wfile.endResponse();
     await this.wfile.flush();
     if (!reusable || this.#mustClose || this.#http09) this.closeConnection = true;
     if (!this.closeConnection && !this.rfile.done) {
       try {
+        // Bounded in bytes and in time: a client that stalls mid-body cannot hold the connection.
+        this.#discardDeadline = Date.now() + this.keepAliveTimeout * 1000;
         if (!(await this.rfile.discard(this.maxDiscardBytes))) this.closeConnection = true;
       } catch {
         this.closeConnection = true;
+      } finally {
+        this.#discardDeadline = 0;
       }
     }
   }
@@ -431,6 +463,7 @@ export class BaseHTTPRequestHandler {
     if (code >= 200) {
       this.#declaredLength = -1;
       this.#declaredChunked = false;
+      this.#sentConnection = false;
     }
     if (this.#omitHead()) return;
     this.#headersBuffer.push(`${this.protocolVersion} ${code} ${msg}\r\n`);
@@ -447,6 +480,7 @@ export class BaseHTTPRequestHandler {
     const lower = keyword.toLowerCase();
     if (!this.#omitHead()) this.#headersBuffer.push(`${keyword}: ${v}\r\n`);
     if (lower === "connection") {
+      this.#sentConnection = true;
       const lv = v.toLowerCase();
       if (lv === "close") this.closeConnection = true;
       else if (lv === "keep-alive") this.closeConnection = false;
@@ -466,6 +500,7 @@ export class BaseHTTPRequestHandler {
   async endHeaders(): Promise<void> {
     if (this.#omitHead()) return;
     const mode = this.#decideBodyMode();
+    this.#announceClose();
     this.#headersBuffer.push("\r\n");
     await this.#writeHead(mode);
   }
@@ -488,7 +523,20 @@ export class BaseHTTPRequestHandler {
     return "raw";
   }
 
+  /**
+   * RFC 9112 section 9.6: when a connection that would persist by its versions
+   * (HTTP/1.1 on both ends) closes after this response, say so, unless the
+   * handler sent its own Connection header.
+   */
+  #announceClose(): void {
+    if (this.#status < 200 || this.#sentConnection || !(this.closeConnection || this.#mustClose)) return;
+    if (versionNumber(this.requestVersion) >= 1001 && versionNumber(this.protocolVersion) >= 1001) {
+      this.#headersBuffer.push("Connection: close\r\n");
+    }
+  }
+
   async #writeHead(mode: BodyMode): Promise<void> {
+    if (this.#status >= 200) this.#headSent = true;
     const head = Buffer.from(this.#headersBuffer.join(""), "latin1");
     this.#headersBuffer = [];
     await this.wfile.writeHead(head, mode, this.#declaredLength < 0 ? 0 : this.#declaredLength);

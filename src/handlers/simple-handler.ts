@@ -173,7 +173,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (cached) source = new BufferSource(cached);
     else {
       try {
-        source = await FileSource.open(fsPath, st.size);
+        source = await FileSource.open(fsPath, st.size, () => this.wfile.queuedBytes === 0);
       } catch {
         await this.sendError(404, "File not found");
         return null;

@@ -19,6 +19,7 @@ const RESOLVED = Promise.resolve();
 const FLUSH_AT = 64 * 1024;
 const CRLF = Buffer.from("\r\n");
 const LAST_CHUNK = Buffer.from("0\r\n\r\n");
+const ignore = (): void => {};
 
 /**
  * `wfile`: the output of one connection. Writes are queued synchronously (so
@@ -31,6 +32,7 @@ export class ResponseWriter {
   readonly #socket: Socket;
   #pending: Buffer[] = [];
   #pendingBytes = 0;
+  #flushScheduled = false;
   #mode: BodyMode = "raw";
   #remaining = 0;
   #overflow = false;
@@ -46,6 +48,11 @@ export class ResponseWriter {
   /** Bytes handed to the socket for this connection so far (headers and bodies). */
   get bytesSent(): number {
     return this.#wireBytes;
+  }
+
+  /** Bytes not yet taken by the operating system (queued here or in the socket). */
+  get queuedBytes(): number {
+    return this.#pendingBytes + this.#socket.writableLength;
   }
 
   /** Body bytes written for the current response (before framing). */
@@ -99,8 +106,9 @@ export class ResponseWriter {
       }
       case "chunked":
         this.#bodyBytes += buf.length;
-        this.#send(Buffer.from(buf.length.toString(16) + "\r\n", "latin1"));
-        this.#send(buf);
+        // Only the last promise is returned: the others must not reject unhandled when the client is gone.
+        this.#send(Buffer.from(buf.length.toString(16) + "\r\n", "latin1")).catch(ignore);
+        this.#send(buf).catch(ignore);
         return this.#send(CRLF);
       default:
         this.#bodyBytes += buf.length;
@@ -116,7 +124,8 @@ export class ResponseWriter {
   endResponse(): boolean {
     switch (this.#mode) {
       case "chunked":
-        this.#send(LAST_CHUNK);
+        // A client that already left cannot get the last chunk; that must not become an unhandled rejection.
+        this.#send(LAST_CHUNK).catch(ignore);
         return true;
       case "length":
         return this.#remaining === 0 && !this.#overflow;
@@ -143,8 +152,29 @@ export class ResponseWriter {
     this.#wireBytes += buf.length;
     this.#pending.push(buf);
     this.#pendingBytes += buf.length;
-    if (this.#pendingBytes < FLUSH_AT) return RESOLVED;
+    // A small write is only queued, but while the socket is still over its
+    // high-water mark the caller must wait all the same (a chunked write ends
+    // with a 2-byte CRLF after its data: returning RESOLVED there lost all back-pressure).
+    if (this.#pendingBytes < FLUSH_AT) {
+      this.#scheduleFlush();
+      return s.writableNeedDrain ? this.#drain() : RESOLVED;
+    }
     return this.#flushNow() ? RESOLVED : this.#drain();
+  }
+
+  /**
+   * Sends the queue once the handler yields to the event loop, as CPython's
+   * unbuffered wfile would have: writes of one tick (status line, headers,
+   * body) still go out together, but a handler that streams small writes
+   * between waits (timers, I/O) is not held back until it returns.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      if (this.#pending.length > 0) this.#flushNow();
+    });
   }
 
   /**

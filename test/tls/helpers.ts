@@ -1,0 +1,234 @@
+/**
+ * TLS test fixtures: certificates made at test time with the `openssl`
+ * command in a temporary directory (no private key is ever committed), a
+ * served folder, and small clients (Node's https, curl, Python, raw TCP).
+ */
+import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import https from "node:https";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import tls from "node:tls";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (tests run from build-test/test/tls/). */
+export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+/** The built command. */
+export const CLI = path.join(ROOT, "dist/cli.js");
+
+/** The password of the encrypted keys (non-ASCII on purpose: the password file is UTF-8). */
+export const PASSWORD = "pässwörd ✓";
+
+/** Files made for one test file; `rm()` deletes them. */
+export interface Fixture {
+  readonly dir: string;
+  /** Self-signed certificate for localhost, 127.0.0.1 and ::1. */
+  readonly cert: string;
+  /** Its private key, unencrypted. */
+  readonly key: string;
+  /** Certificate and key in one PEM file (key first, to check the order does not matter). */
+  readonly combined: string;
+  /** The same key encrypted with PASSWORD (PKCS#8, AES-256). */
+  readonly encKey: string;
+  /** The same key, encrypted in OpenSSL's traditional format (`Proc-Type: 4,ENCRYPTED`). */
+  readonly encKeyTraditional: string;
+  /** PASSWORD with surrounding whitespace and a CRLF, as an editor may save it. */
+  readonly passwordFile: string;
+  /** A key of another certificate. */
+  readonly otherKey: string;
+  /** A text file that is no PEM. */
+  readonly notPem: string;
+  /** A folder to serve: hello.txt, sub/, "a b.html". */
+  readonly www: string;
+  rm(): void;
+}
+
+function openssl(args: readonly string[], env: NodeJS.ProcessEnv = {}): void {
+  execFileSync("openssl", args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+}
+
+/** Makes the certificates and the served folder in a new temporary directory. */
+export function makeFixture(): Fixture {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "simplehttp-tls-"));
+  const p = (name: string): string => path.join(dir, name);
+  // EC P-256: generated at once, accepted by every client.
+  openssl([
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", p("key.pem"), "-out", p("cert.pem"), "-days", "2", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1",
+  ]);
+  execFileSync("sh", ["-c", 'cat "$1" "$2" > "$3"', "sh", p("key.pem"), p("cert.pem"), p("combined.pem")]);
+  // The password travels in the environment, not argv, so its UTF-8 bytes arrive intact.
+  openssl(["pkey", "-in", p("key.pem"), "-aes256", "-passout", "env:TLS_TEST_PW", "-out", p("enc.pem")], { TLS_TEST_PW: PASSWORD });
+  openssl(["ec", "-in", p("key.pem"), "-aes128", "-passout", "env:TLS_TEST_PW", "-out", p("enc-trad.pem")], { TLS_TEST_PW: PASSWORD });
+  openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", p("other-key.pem")]);
+  writeFileSync(p("password.txt"), `  ${PASSWORD} \r\n`, "utf8");
+  writeFileSync(p("not-pem.txt"), "this is not a certificate\n");
+  const www = p("www");
+  mkdirSync(path.join(www, "sub"), { recursive: true });
+  writeFileSync(path.join(www, "hello.txt"), "hello over TLS\n");
+  writeFileSync(path.join(www, "a b.html"), "<p>spaced</p>\n");
+  return {
+    dir,
+    cert: p("cert.pem"),
+    key: p("key.pem"),
+    combined: p("combined.pem"),
+    encKey: p("enc.pem"),
+    encKeyTraditional: p("enc-trad.pem"),
+    passwordFile: p("password.txt"),
+    otherKey: p("other-key.pem"),
+    notPem: p("not-pem.txt"),
+    www,
+    rm: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A response as a client saw it. */
+export interface Reply {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  /** True when the request went over a connection used before (keep-alive). */
+  readonly reused: boolean;
+  /** The client's local port (one per connection). */
+  readonly localPort: number;
+  readonly alpn: string | false | null;
+}
+
+/** GET (or another method) over Node's https, trusting `ca`. */
+export function httpsRequest(
+  port: number,
+  urlPath: string,
+  ca: Buffer,
+  options: { agent?: https.Agent; method?: string; body?: Buffer; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path: urlPath,
+        method: options.method ?? "GET",
+        ca,
+        agent: options.agent ?? false,
+        headers: options.headers ?? {},
+        timeout: 10000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const socket = res.socket as tls.TLSSocket;
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+            reused: req.reusedSocket,
+            localPort: socket.localPort ?? 0,
+            alpn: socket.alpnProtocol,
+          });
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("request timed out")));
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** What a finished command printed and its exit status. */
+export interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to its end (killed after `timeoutMs`). */
+export function run(cmd: string, args: readonly string[], timeoutMs = 15000, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, [...args], { timeout: timeoutMs, encoding: "utf8", env, cwd: ROOT }, (err, stdout, stderr) => {
+      if (err && typeof (err as { code?: unknown }).code !== "number") {
+        if ((err as { killed?: boolean }).killed) resolve({ code: null, stdout, stderr });
+        else reject(err);
+        return;
+      }
+      resolve({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** This environment without PORT (the command reads it) or the test runner's variables. */
+export function cliEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env["PORT"];
+  delete env["NODE_TEST_CONTEXT"];
+  return env;
+}
+
+/** A running `node dist/cli.js ...`. */
+export interface RunningCli {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly port: number;
+  readonly banner: string;
+  stderr(): string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the command and resolves once its banner named the port. */
+export function startCli(args: readonly string[]): Promise<RunningCli> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cliEnv(), stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stderr.on("data", (c: Buffer) => (err += c.toString("utf8")));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`no banner within 10 s; stdout=${out} stderr=${err}`));
+    }, 10000);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before its banner; stdout=${out} stderr=${err}`));
+    });
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString("utf8");
+      const m = /port (\d+) \(/.exec(out);
+      if (m && out.includes("\n")) {
+        clearTimeout(timer);
+        resolve({
+          child,
+          port: Number(m[1]),
+          banner: out,
+          stderr: () => err,
+          stop: async () => {
+            if (child.exitCode === null) child.kill("SIGTERM");
+            const t = setTimeout(() => child.kill("SIGKILL"), 8000);
+            const code = await exited;
+            clearTimeout(t);
+            return code;
+          },
+        });
+      }
+    });
+  });
+}
+
+/** Opens a plain TCP connection and resolves once connected. */
+export function rawConnect(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, "127.0.0.1", () => resolve(s));
+    s.once("error", reject);
+  });
+}
+
+/** Resolves with how a socket ended: what it received, whether it was reset, and after how long. */
+export function closeOf(socket: net.Socket): Promise<{ readonly data: Buffer; readonly error: string | null; readonly ms: number }> {
+  const t0 = Date.now();
+  const chunks: Buffer[] = [];
+  let error: string | null = null;
+  socket.on("data", (c: Buffer) => chunks.push(c));
+  socket.on("error", (e: NodeJS.ErrnoException) => (error = e.code ?? e.message));
+  return new Promise((resolve) => socket.once("close", () => resolve({ data: Buffer.concat(chunks), error, ms: Date.now() - t0 })));
+}
