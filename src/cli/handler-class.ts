@@ -1,5 +1,6 @@
 import { CGIHTTPRequestHandler } from "../handlers/cgi-handler.js";
 import { SimpleHTTPRequestHandler } from "../handlers/simple-handler.js";
+import { writeStderrBatched } from "../server/batched-stderr.js";
 import type { RequestHandlerClass } from "../server/request-server.js";
 import type { CliOptions } from "./options.js";
 
@@ -14,5 +15,6 @@ export function createHandlerClass(options: CliOptions, directory: string): Requ
   const Handler = Base.withOptions({ directory, extraResponseHeaders: options.headers });
   Handler.prototype.protocolVersion = options.protocol;
   if (options.quiet) Handler.prototype.logRequest = () => {};
+  Handler.prototype.writeLog = writeStderrBatched;
   return Handler;
 }

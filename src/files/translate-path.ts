@@ -22,7 +22,12 @@ export function normpath(path: string): string {
  * (before or after decoding) kept as the directory marker. Undecodable
  * bytes come back as lone surrogates (see fs-encoding.ts).
  */
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
+
 export function translatePath(path: string, directory: string): string {
+  // The common case, "/dir/file.ext" with nothing to decode or resolve
+  // (no "%", "?", "#", "//", and no segment starting with "."), maps directly.
+  if (PLAIN_PATH.test(path)) return directory.endsWith("/") ? directory + path.slice(1) : directory + path;
   let p = path;
   const hash = p.indexOf("#");
   if (hash >= 0) p = p.slice(0, hash);

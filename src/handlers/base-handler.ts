@@ -564,7 +564,15 @@ export class BaseHTTPRequestHandler {
    */
   logMessage(format: string, ...args: PyFormatArg[]): void {
     const message = args.length > 0 ? pyFormat(format, args) : format.includes("%") ? pyFormat(format, []) : format;
-    process.stderr.write(`${this.addressString()} - - [${this.logDateTimeString()}] ${escapeLogMessage(message)}\n`);
+    this.writeLog(`${this.addressString()} - - [${this.logDateTimeString()}] ${escapeLogMessage(message)}\n`);
+  }
+
+  /**
+   * Where `logMessage` puts a finished line: stderr by default. The command
+   * line batches the lines of one event-loop turn into one write.
+   */
+  writeLog(line: string): void {
+    process.stderr.write(line);
   }
 
   /** `serverVersion + " " + sysVersion`. */

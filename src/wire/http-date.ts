@@ -11,9 +11,23 @@ function two(n: number): string {
   return n < 10 ? "0" + n : String(n);
 }
 
+const recent = new Map<number, string>();
+
 /** `Sun, 06 Nov 1994 08:49:37 GMT` for a time in milliseconds (fractions of a second dropped, as `time.gmtime`). */
 export function formatHttpDate(ms: number): string {
-  const d = new Date(Math.floor(ms / 1000) * 1000);
+  // Last-Modified repeats the same few file times request after request.
+  const second = Math.floor(ms / 1000);
+  let text = recent.get(second);
+  if (text === undefined) {
+    text = formatDate(second);
+    if (recent.size >= 256) recent.clear();
+    recent.set(second, text);
+  }
+  return text;
+}
+
+function formatDate(second: number): string {
+  const d = new Date(second * 1000);
   return `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCFullYear()).padStart(4, "0")} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} GMT`;
 }
 

@@ -49,7 +49,12 @@ function splitWords(line: string): string[] {
   return words;
 }
 
+const HTTP11: [number, number] = [1, 1];
+const HTTP10: [number, number] = [1, 0];
+
 function parseVersion(version: string): [number, number] | null {
+  if (version === "HTTP/1.1") return HTTP11;
+  if (version === "HTTP/1.0") return HTTP10;
   if (!version.startsWith("HTTP/")) return null;
   const nums = version.slice(5).split(".");
   if (nums.length !== 2) return null;
