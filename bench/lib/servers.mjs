@@ -154,8 +154,10 @@ export function serverDefs(ctx) {
   });
 
   return [
-    simplehttp('simplehttp', [], false),
-    simplehttp('simplehttp-workers', ['--workers', 'auto'], true),
+    // -q: no access log, as nginx runs with access_log off (python, sirv and
+    // http-server are also run with their logging off or to /dev/null).
+    simplehttp('simplehttp', ['-q'], false),
+    simplehttp('simplehttp-workers', ['-q', '--workers', 'auto'], true),
     nginx('nginx-1w', false),
     nginx('nginx-tuned', true),
     {
