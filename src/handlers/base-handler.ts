@@ -217,13 +217,19 @@ export class BaseHTTPRequestHandler {
       started ||= reader.available > 0;
       let wait: number | null;
       if (!started) {
-        // Idle between requests: CPython's timeout on a first request, our keep-alive limit after.
-        wait = first ? this.#timeoutMs() : Math.min(this.#timeoutMs() ?? Infinity, this.keepAliveTimeout * 1000);
+        // Idle, no byte of a request yet: CPython's `timeout` if set (logged as a
+        // timeout on a first request, as CPython does), and in any case our
+        // keep-alive limit, so a client that connects and never speaks (or a
+        // browser's unused preconnect) cannot hold the connection, nor block a
+        // one-at-a-time HTTPServer, forever. That limit closes quietly.
+        const pyTimeout = this.#timeoutMs();
+        const idleLimit = this.keepAliveTimeout * 1000;
+        wait = pyTimeout === null ? idleLimit : Math.min(pyTimeout, idleLimit);
         this.#idle = true;
         try {
-          await reader.waitForData(wait === Infinity ? null : wait);
+          await reader.waitForData(wait);
         } catch (err) {
-          if (err instanceof ConnectionTimeoutError && !first) return null;
+          if (err instanceof ConnectionTimeoutError && !(first && pyTimeout !== null && pyTimeout <= idleLimit)) return null;
           throw err;
         } finally {
           this.#idle = false;
