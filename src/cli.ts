@@ -14,6 +14,8 @@ const { main } = await import("./cli/main.js");
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
+    // A --workers child stays alive while its channel to the primary is open.
+    if (process.connected) process.disconnect();
   },
   (err: unknown) => {
     process.stderr.write(`simplehttp: error: ${err instanceof Error ? err.message : String(err)}\n`);

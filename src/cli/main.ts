@@ -10,8 +10,8 @@ import { bannerLine, reachableUrls } from "./banner.js";
 import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
 import { PACKAGE_VERSION } from "./version.js";
 
-/** Seconds a stopping server waits for responses in progress before closing their connections. */
-const STOP_GRACE_MS = 5000;
+/** Milliseconds a stopping server waits for responses in progress before closing their connections. */
+const STOP_GRACE_MS = 10_000;
 
 function fail(message: string, code: number): number {
   process.stderr.write(`simplehttp: error: ${message}\n`);
@@ -78,6 +78,14 @@ async function serve(options: CliOptions): Promise<number> {
   };
   const worker = isWorker();
   if (workers > 1 && !worker) {
+    // Check the TLS material here, once, before any worker starts: every
+    // worker would otherwise report the same error and the primary wait on them.
+    const check = createServer(options, host, Handler, false);
+    if ("error" in check) {
+      if (check.usage === true) process.stderr.write(USAGE + "\n");
+      return fail(check.error, check.exitCode);
+    }
+    await check.server.serverClose();
     try {
       return await runPrimary(workers, host, options.port, { banner: printBanner, fail });
     } catch (err) {

@@ -76,7 +76,7 @@ export function readPasswordFile(path: string): { readonly password: string } | 
 }
 
 /**
- * Constructs (and so binds) the server the command line asks for:
+ * Constructs (and, unless `bind` is false, binds) the server the command line asks for:
  * ThreadingHTTPServer, or ThreadingHTTPSServer when `--tls-cert` is given.
  *
  * Exit statuses: an unreadable `--tls-password-file` is CPython's
@@ -86,8 +86,8 @@ export function readPasswordFile(path: string): { readonly password: string } | 
  * directory: status 2, without usage. Status 1 stays for failures of the
  * running system (the port is taken).
  */
-export function createServer(options: CliOptions, host: string, Handler: RequestHandlerClass): ServerOrError {
-  if (options.tlsCert === undefined) return { server: new ThreadingHTTPServer([host, options.port], Handler) };
+export function createServer(options: CliOptions, host: string, Handler: RequestHandlerClass, bind = true): ServerOrError {
+  if (options.tlsCert === undefined) return { server: new ThreadingHTTPServer([host, options.port], Handler, bind) };
   let password: string | undefined;
   if (options.tlsPasswordFile !== undefined) {
     const read = readPasswordFile(options.tlsPasswordFile);
@@ -100,7 +100,7 @@ export function createServer(options: CliOptions, host: string, Handler: Request
         certfile: options.tlsCert,
         keyfile: options.tlsKey,
         password,
-      }),
+      }, bind),
     };
   } catch (err) {
     if (err instanceof TLSConfigError) {

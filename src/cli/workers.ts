@@ -15,12 +15,16 @@ export function autoWorkers(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
 }
 
-/** Finds a free port on `host` for port 0, so every worker listens on the same one. */
-function freePort(host: string): Promise<number> {
+/**
+ * Binds `host:port` once and lets it go: finds a free port for port 0 (so
+ * every worker listens on the same one), and reports a port in use once,
+ * before any worker starts, instead of once per worker.
+ */
+function probePort(host: string, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);
-    probe.listen({ host, port: 0 }, () => {
+    probe.listen({ host, port, ipv6Only: false }, () => {
       const addr = probe.address();
       const port = addr && typeof addr === "object" ? addr.port : 0;
       probe.close(() => resolve(port));
@@ -44,7 +48,7 @@ export interface PrimaryHooks {
  */
 export async function runPrimary(count: number, host: string, port: number, hooks: PrimaryHooks): Promise<number> {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
-  const chosen = port === 0 ? await freePort(host) : port;
+  const chosen = await probePort(host, port);
   let stopping = false;
   const workers = new Set<Worker>();
   const fork = (): Worker => {

@@ -258,6 +258,9 @@ export class HTTPSServer extends HTTPServer {
    */
   declare handshakeTimeout: number;
 
+  /** Connections still in their handshake, by peer address: the HTTP layer does not know them yet. */
+  readonly #handshaking = new Map<string, Socket>();
+
   constructor(
     serverAddress: readonly [string, number],
     RequestHandlerClass: RequestHandlerClass,
@@ -282,11 +285,27 @@ export class HTTPSServer extends HTTPServer {
       ...secureContextOptions(credentials),
       ALPNProtocols: [...credentials.alpn],
       handshakeTimeout: Math.max(1, Math.round(this.handshakeTimeout * 1000)),
-      // As the plain server: a client may shut down its sending side after the request.
-      allowHalfOpen: true,
+      // Not during the handshake: a peer that sends FIN before finishing it would
+      // otherwise hold its connection until the deadline. Set per socket once secure.
+      allowHalfOpen: false,
       pauseOnConnect: false,
     });
-    server.on("secureConnection", (socket: TLSSocket) => onSocket(socket));
+    // The raw socket and the TLSSocket made from it share the peer's address and port.
+    const peer = (socket: Socket): string => `${socket.remoteAddress ?? ""}|${socket.remotePort ?? 0}`;
+    server.on("connection", (raw: Socket) => {
+      const key = peer(raw);
+      this.#handshaking.set(key, raw);
+      raw.once("close", () => {
+        if (this.#handshaking.get(key) === raw) this.#handshaking.delete(key);
+      });
+    });
+    server.on("secureConnection", (socket: TLSSocket) => {
+      this.#handshaking.delete(peer(socket));
+      // As the plain server: a client may shut down its sending side after the
+      // request (close_notify, FIN) and still read the response.
+      socket.allowHalfOpen = true;
+      onSocket(socket);
+    });
     server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
       try {
         this.handleTlsClientError(err, socket);
@@ -298,6 +317,23 @@ export class HTTPSServer extends HTTPServer {
       if (!socket.destroyed) socket.destroy();
     });
     return server;
+  }
+
+  /** Closes idle connections, and those still in their TLS handshake (no request has begun on them). */
+  override closeIdleConnections(): void {
+    super.closeIdleConnections();
+    this.#closeHandshaking();
+  }
+
+  /** Destroys every connection at once, those still in their TLS handshake included. */
+  override closeAllConnections(): void {
+    super.closeAllConnections();
+    this.#closeHandshaking();
+  }
+
+  #closeHandshaking(): void {
+    for (const raw of [...this.#handshaking.values()]) raw.destroy();
+    this.#handshaking.clear();
   }
 
   /**

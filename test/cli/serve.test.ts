@@ -279,6 +279,8 @@ describe("options that change what is served", () => {
           s.write("GET /hello.txt HTTP/1.0\r\n\r\n");
         });
         assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nHello, world!\n$/);
+        // Log lines are written once per event-loop turn: give the line its turn.
+        await waitFor(() => /^::1 - - \[/m.test(cli.stderr()));
         assert.match(cli.stderr(), /^::1 - - \[/m);
       }
       assert.match(cli.stdout(), new RegExp(`^  Local:   http://localhost:${cli.port}/$`, "m"));

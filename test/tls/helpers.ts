@@ -37,6 +37,8 @@ export interface Fixture {
   readonly passwordFile: string;
   /** A key of another certificate. */
   readonly otherKey: string;
+  /** That other (self-signed) certificate: a CA that does not vouch for `cert`. */
+  readonly otherCert: string;
   /** A text file that is no PEM. */
   readonly notPem: string;
   /** A folder to serve: hello.txt, sub/, "a b.html". */
@@ -63,6 +65,7 @@ export function makeFixture(): Fixture {
   openssl(["pkey", "-in", p("key.pem"), "-aes256", "-passout", "env:TLS_TEST_PW", "-out", p("enc.pem")], { TLS_TEST_PW: PASSWORD });
   openssl(["ec", "-in", p("key.pem"), "-aes128", "-passout", "env:TLS_TEST_PW", "-out", p("enc-trad.pem")], { TLS_TEST_PW: PASSWORD });
   openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-out", p("other-key.pem")]);
+  openssl(["req", "-x509", "-key", p("other-key.pem"), "-out", p("other-cert.pem"), "-days", "2", "-subj", "/CN=localhost"]);
   writeFileSync(p("password.txt"), `  ${PASSWORD} \r\n`, "utf8");
   writeFileSync(p("not-pem.txt"), "this is not a certificate\n");
   const www = p("www");
@@ -78,6 +81,7 @@ export function makeFixture(): Fixture {
     encKeyTraditional: p("enc-trad.pem"),
     passwordFile: p("password.txt"),
     otherKey: p("other-key.pem"),
+    otherCert: p("other-cert.pem"),
     notPem: p("not-pem.txt"),
     www,
     rm: () => rmSync(dir, { recursive: true, force: true }),
@@ -103,23 +107,27 @@ export function httpsRequest(
   ca: Buffer,
   options: { agent?: https.Agent; method?: string; body?: Buffer; headers?: Record<string, string> } = {},
 ): Promise<Reply> {
+  const requestOptions: https.RequestOptions & Pick<tls.ConnectionOptions, "ALPNProtocols"> = {
+    host: "127.0.0.1",
+    port,
+    path: urlPath,
+    method: options.method ?? "GET",
+    ca,
+    agent: options.agent ?? false,
+    // As browsers and curl do; Node's client offers no ALPN unless asked.
+    ALPNProtocols: ["http/1.1"],
+    headers: options.headers ?? {},
+    timeout: 10000,
+  };
   return new Promise((resolve, reject) => {
     const req = https.request(
-      {
-        host: "127.0.0.1",
-        port,
-        path: urlPath,
-        method: options.method ?? "GET",
-        ca,
-        agent: options.agent ?? false,
-        headers: options.headers ?? {},
-        timeout: 10000,
-      },
+      requestOptions,
       (res) => {
+        // A keep-alive agent takes the socket back at the end of the response: look at it now.
+        const socket = res.socket as tls.TLSSocket;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
-          const socket = res.socket as tls.TLSSocket;
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
@@ -146,9 +154,10 @@ export interface Run {
 }
 
 /** Runs a command to its end (killed after `timeoutMs`). */
-export function run(cmd: string, args: readonly string[], timeoutMs = 15000, env: NodeJS.ProcessEnv = process.env): Promise<Run> {
+export function run(cmd: string, args: readonly string[], timeoutMs = 15000, env: NodeJS.ProcessEnv = process.env, uid?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    execFile(cmd, [...args], { timeout: timeoutMs, encoding: "utf8", env, cwd: ROOT }, (err, stdout, stderr) => {
+    const options = { timeout: timeoutMs, encoding: "utf8" as const, env, cwd: ROOT, ...(uid === undefined ? {} : { uid, gid: uid }) };
+    execFile(cmd, [...args], options, (err, stdout, stderr) => {
       if (err && typeof (err as { code?: unknown }).code !== "number") {
         if ((err as { killed?: boolean }).killed) resolve({ code: null, stdout, stderr });
         else reject(err);
