@@ -83,12 +83,14 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   }
 
   /** Constructs, binds and resolves once listening: `await using server = await HTTPServer.create(addr, Handler)`. */
-  static async create<T extends HTTPServer>(
-    this: new (address: readonly [string, number], handler: RequestHandlerClass) => T,
+  static async create<T extends HTTPServer, A extends unknown[]>(
+    this: new (address: readonly [string, number], handler: RequestHandlerClass, ...rest: A) => T,
     serverAddress: readonly [string, number],
     RequestHandlerClass: RequestHandlerClass,
+    ...rest: A
   ): Promise<T> {
-    const server = new this(serverAddress, RequestHandlerClass);
+    // `rest` carries a subclass's own constructor arguments (HTTPSServer's TLS options).
+    const server = new this(serverAddress, RequestHandlerClass, ...rest);
     await server.ready;
     return server;
   }
