@@ -32,8 +32,7 @@ export { buildCgiEnvironment, authVariables, headerValueForEnv, type CgiRequestF
 export { CgiResponseParser, DEFAULT_CGI_HEADER_LIMITS, type CgiResponseHead, type CgiParseResult, type CgiHeaderLimits } from "./cgi/cgi-response-parser.js";
 export { queryArguments, isPythonScriptName, pathExtension } from "./cgi/cgi-command-line.js";
 export { locateCgiScript, type CgiScriptLocation } from "./cgi/locate-script.js";
-export { CgiProcess, exitStatusCode, type CgiSpawnOptions, type CgiExit } from "./cgi/cgi-process.js";
-export { IdleTimer } from "./cgi/idle-timer.js";
-export { LineSplitter } from "./cgi/line-splitter.js";
-export { cgiRunAs, canExecute, findExecutable, nobodyFromPasswd, type RunAs } from "./cgi/run-as.js";
 export { HTTPSServer, ThreadingHTTPSServer, TLSConfigError, type HTTPSServerOptions, type TLSConfigErrorCode } from "./server/https-server.js";
+export { FileCache, defaultFileCache, type FileCacheLimits } from "./files/file-cache.js";
+export { ListingCache, defaultListingCache } from "./files/listing-cache.js";
+export { writeStderrBatched } from "./server/batched-stderr.js";
