@@ -4,21 +4,21 @@ import assert from "node:assert/strict";
 import {
   CgiResponseParser,
   HeaderMap,
-  IdleTimer,
-  LineSplitter,
   authVariables,
   buildCgiEnvironment,
-  exitStatusCode,
   headerValueForEnv,
   isPythonScriptName,
   locateCgiScript,
-  nobodyFromPasswd,
   pathExtension,
   queryArguments,
   urlCollapsePath,
   type CgiParseResult,
   type CgiRequestFacts,
 } from "../../src/index.js";
+import { IdleTimer } from "../../src/cgi/idle-timer.js";
+import { LineSplitter } from "../../src/cgi/line-splitter.js";
+import { exitStatusCode } from "../../src/cgi/cgi-process.js";
+import { nobodyFromPasswd } from "../../src/cgi/run-as.js";
 
 describe("urlCollapsePath (CPython's test_url_collapse_path)", () => {
   // null where CPython raises IndexError
