@@ -39,7 +39,7 @@ test("npm pack, npm install the tarball, run node_modules/.bin/simplehttp and GE
   const files = (info[0]?.files ?? []).map((f) => f.path);
   assert.ok(files.includes("dist/cli.js"), "the bin is packed");
   assert.ok(files.includes("package.json"));
-  assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("build-test/")), files.join(", "));
+  assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("tests/") || f.startsWith("build-test/")), files.join(", "));
 
   writeFileSync(path.join(installDir, "package.json"), JSON.stringify({ name: "pack-test", version: "1.0.0", private: true }));
   await exec("npm", ["install", tarball, "--no-audit", "--no-fund", "--prefer-offline", "--no-package-lock"], { cwd: installDir, env: npmEnv() });

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams, type SpawnOptions } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-/** The repository root (tests run from build-test/test/<dir>/). */
+/** The repository root (tests run from build-test/tests/<dir>/). */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built command. */
 export const CLI = ROOT + "dist/cli.js";
