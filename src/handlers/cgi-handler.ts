@@ -1,4 +1,3 @@
-import { statSync, type Stats } from "node:fs";
 import type { Writable } from "node:stream";
 import { SimpleHTTPRequestHandler } from "./simple-handler.js";
 import type { BodySource } from "../files/body-source.js";
@@ -15,14 +14,7 @@ import { IdleTimer } from "../cgi/idle-timer.js";
 import { locateCgiScript } from "../cgi/locate-script.js";
 import { canExecute, cgiRunAs, findExecutable } from "../cgi/run-as.js";
 import { urlCollapsePath } from "../cgi/url-collapse-path.js";
-
-function statNow(path: string): Stats | null {
-  try {
-    return statSync(fsEncode(path), { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null; // no permission, NUL in the name, too long, loop: all "not there"
-  }
-}
+import { statNow } from "../files/stat-now.js";
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

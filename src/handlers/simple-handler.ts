@@ -1,12 +1,12 @@
 import type { Socket } from "node:net";
-import { lstat, readdir, stat } from "node:fs/promises";
-import { statSync, type Stats } from "node:fs";
+import { lstat, readdir } from "node:fs/promises";
 import { BaseHTTPRequestHandler, BASE_VERSION } from "./base-handler.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
 import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
 import { fsDecode, fsEncode } from "../files/fs-encoding.js";
+import { statNow } from "../files/stat-now.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
 import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
@@ -23,27 +23,6 @@ export interface SimpleHandlerOptions {
 
 /** Bytes read from disk per chunk when copying a file to the client. */
 const COPY_CHUNK = 1024 * 1024;
-
-async function statOrNull(path: string | Buffer): Promise<Stats | null> {
-  try {
-    return await stat(path);
-  } catch {
-    return null; // missing, no permission, NUL in the name, too long, loop: all "not there"
-  }
-}
-
-/**
- * A synchronous stat for the request path: on a local disk it costs about a
- * microsecond, against tens for a round trip through libuv's thread pool,
- * which is what a file server spends its time on (nginx blocks on it too).
- */
-function statNow(path: string | Buffer): Stats | null {
-  try {
-    return statSync(path, { throwIfNoEntry: false }) ?? null;
-  } catch {
-    return null;
-  }
-}
 
 function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : dir + "/" + name;
@@ -132,7 +111,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async sendHead(): Promise<BodySource | null> {
     let path = this.translatePath(this.path);
-    let st = statNow(fsEncode(path));
+    let st = statNow(path);
     if (st?.isDirectory()) {
       const parts = splitTarget(this.path);
       if (!/(\/|%2f|%2F)$/.test(parts.path)) {
@@ -150,7 +129,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       let found = false;
       for (const index of this.indexPages) {
         const candidate = join(path, index);
-        const s = statNow(fsEncode(candidate));
+        const s = statNow(candidate);
         if (s?.isFile()) {
           path = candidate;
           st = s;
@@ -210,7 +189,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    */
   async listDirectory(path: string): Promise<BodySource | null> {
     // Taken before reading the entries: a change while reading makes the next stat differ.
-    const dirStat = this.listingCache ? statNow(fsEncode(path)) : null;
+    const dirStat = this.listingCache ? statNow(path) : null;
     const key = path + "\0" + splitTarget(this.path).path;
     let body = dirStat ? (this.listingCache?.get(key, dirStat) ?? null) : null;
     if (body === null) {
@@ -268,7 +247,7 @@ async function listingEntry(dir: string, name: string, d: DirentLike): Promise<L
     // No type from readdir (some file systems) or a special file: ask lstat().
     isSymlink = (await lstat(full).catch(() => null))?.isSymbolicLink() ?? false;
   }
-  if (isSymlink || (!isDirectory && !d.isFile())) isDirectory = (await statOrNull(full))?.isDirectory() ?? false;
+  if (isSymlink || (!isDirectory && !d.isFile())) isDirectory = statNow(join(dir, name))?.isDirectory() ?? false;
   return { name, isDirectory, isSymlink };
 }
 
