@@ -175,9 +175,13 @@ function loadCredentials(options: HTTPSServerOptions): TlsCredentials {
   try {
     keyObject = passphrase === undefined ? createPrivateKey({ key }) : createPrivateKey({ key, passphrase });
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (passphrase !== undefined && code === "ERR_OSSL_BAD_DECRYPT") {
-      throw new TLSConfigError("ERR_TLS_BAD_PASSWORD", keyPath, `${keyName}: wrong password for the private key (${openssl(err)})`, { cause: err });
+    if (passphrase !== undefined) {
+      // An encrypted PEM has no integrity check: a wrong password usually fails the CBC
+      // padding ("bad decrypt"), but about 1 time in 256 the padding happens to look valid and
+      // OpenSSL then fails to decode the garbage ("unsupported"). Either way the likely cause is
+      // the password, so both are reported as such.
+      const cause = (err as NodeJS.ErrnoException).code === "ERR_OSSL_BAD_DECRYPT" ? "" : ", or the key is damaged";
+      throw new TLSConfigError("ERR_TLS_BAD_PASSWORD", keyPath, `${keyName}: wrong password for the private key${cause} (${openssl(err)})`, { cause: err });
     }
     throw new TLSConfigError("ERR_TLS_KEY_INVALID", keyPath, `${keyName}: cannot parse the private key (${openssl(err)})`, { cause: err });
   }

@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CLI, PASSWORD, cliEnv, makeFixture, run, startCli, type Fixture } from "./helpers.js";
+import { CLI, PASSWORD, cliEnv, makeFixture, run, startCli, type Fixture, wrongPassword } from "./helpers.js";
 
 let fx: Fixture;
 before(() => {
@@ -137,7 +137,7 @@ describe("simplehttp --tls-*: errors", () => {
       "a wrong password",
       () => {
         const p = path.join(fx.dir, "wrong-password");
-        writeFileSync(p, "not the password\n");
+        writeFileSync(p, `${wrongPassword(fx.encKey, "bad decrypt")}\n`);
         return ["--tls-cert", fx.cert, "--tls-key", fx.encKey, "--tls-password-file", p];
       },
       () => `TLS key file ${fx.encKey}: wrong password for the private key (bad decrypt)`,

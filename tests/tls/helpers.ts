@@ -3,8 +3,9 @@
  * command in a temporary directory (no private key is ever committed), a
  * served folder, and small clients (Node's https, curl, Python, raw TCP).
  */
+import { createPrivateKey } from "node:crypto";
 import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
 import net from "node:net";
 import os from "node:os";
@@ -44,6 +45,26 @@ export interface Fixture {
   /** A folder to serve: hello.txt, sub/, "a b.html". */
   readonly www: string;
   rm(): void;
+}
+
+/**
+ * A wrong password for `keyPath` whose decryption fails the way asked: "bad decrypt" (the CBC
+ * padding is invalid, the usual case) or "garbled" (the padding happens to look valid, about
+ * 1 time in 256, and OpenSSL then fails to decode the result). The keys are made at test time,
+ * so a fixed wrong password would hit the rare case in some runs; searching keeps tests exact.
+ */
+export function wrongPassword(keyPath: string, outcome: "bad decrypt" | "garbled"): string {
+  const key = readFileSync(keyPath);
+  for (let i = 0; i < 100_000; i++) {
+    const candidate = `wrong-${i}`;
+    try {
+      createPrivateKey({ key, passphrase: candidate });
+    } catch (err) {
+      const badDecrypt = (err as NodeJS.ErrnoException).code === "ERR_OSSL_BAD_DECRYPT";
+      if (badDecrypt === (outcome === "bad decrypt")) return candidate;
+    }
+  }
+  throw new Error(`no wrong password with outcome ${outcome} for ${keyPath}`);
 }
 
 function openssl(args: readonly string[], env: NodeJS.ProcessEnv = {}): void {
