@@ -13,6 +13,9 @@ export interface BodySource {
   close(): Promise<void>;
 }
 
+const EMPTY = Buffer.alloc(0);
+const CLOSED: Promise<void> = Promise.resolve();
+
 /** A body held in memory (CPython's `io.BytesIO` in `list_directory`). */
 export class BufferSource implements BodySource {
   #data: Buffer;
@@ -23,13 +26,18 @@ export class BufferSource implements BodySource {
   get size(): number {
     return this.#data.length;
   }
-  async read(max: number): Promise<Buffer> {
+  read(max: number): Promise<Buffer> {
+    return Promise.resolve(this.readNow(max));
+  }
+  /** `read()` without the promise: the bytes are already here. */
+  readNow(max: number): Buffer {
     const out = this.#data.subarray(this.#pos, this.#pos + max);
     this.#pos += out.length;
     return out;
   }
-  async close(): Promise<void> {
-    this.#data = Buffer.alloc(0);
+  close(): Promise<void> {
+    this.#data = EMPTY;
+    return CLOSED;
   }
 }
 

@@ -10,7 +10,7 @@ import { hasLineBreakOrNul } from "../wire/token.js";
 import { BodyTooLargeError, ConnectionClosedError, ConnectionTimeoutError } from "../server/errors.js";
 import { escapeLogMessage } from "../server/log-escape.js";
 import { RequestBody } from "../server/request-body.js";
-import { ResponseWriter, type BodyMode } from "../server/response-writer.js";
+import { ResponseWriter, SETTLED, type BodyMode } from "../server/response-writer.js";
 import { SocketReader } from "../server/socket-reader.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 
@@ -36,6 +36,8 @@ export const DEFAULT_ERROR_CONTENT_TYPE = "text/html;charset=utf-8";
 /** The package version of the base layer, as CPython's `http.server.__version__`. */
 export const BASE_VERSION = "0.6";
 
+const RESOLVED = SETTLED;
+
 const UNSENDABLE = /[\r\n\0\u0100-\uffff]/;
 
 function latin1Check(what: string, s: string): void {
@@ -45,6 +47,9 @@ function latin1Check(what: string, s: string): void {
 }
 
 function versionNumber(v: string): number {
+  // Called several times per request; almost always one of these two.
+  if (v === "HTTP/1.1") return 1001;
+  if (v === "HTTP/1.0") return 1000;
   const m = /^HTTP\/(\d+)\.(\d+)$/.exec(v);
   return m ? Number(m[1]) * 1000 + Math.min(Number(m[2]), 999) : 0;
 }
@@ -81,7 +86,16 @@ export class BaseHTTPRequestHandler {
   /** The request line without its line ending; '' when none was read. */
   requestline = "";
   /** The raw request line bytes as read (CPython's `raw_requestline`). */
-  rawRequestline: Buffer = Buffer.alloc(0);
+  get rawRequestline(): Buffer {
+    // Made on first use: few handlers look at it, and a Buffer per request is not free.
+    this.#rawRequestline ??= Buffer.from(this.#rawRequestlineText, "latin1");
+    return this.#rawRequestline;
+  }
+  set rawRequestline(value: Buffer) {
+    this.#rawRequestline = value;
+  }
+  #rawRequestline: Buffer | null = null;
+  #rawRequestlineText = "";
   /** The method (`GET`); null before a request line was parsed, '' after an over-long one. */
   command: string | null = null;
   /** The request target (a leading `//` collapsed, absolute-form reduced to its path). */
@@ -132,6 +146,8 @@ export class BaseHTTPRequestHandler {
   declare monthname: readonly (string | null)[];
 
   readonly #reader: SocketReader;
+  /** The body of every request without one (it holds no state): one object per connection, not per request. */
+  readonly #emptyBody: RequestBody;
   #headersBuffer: string[] = [];
   #status = 0;
   #declaredLength = -1;
@@ -154,7 +170,8 @@ export class BaseHTTPRequestHandler {
     this.requestVersion = this.defaultRequestVersion;
     this.#reader = new SocketReader(request);
     this.wfile = new ResponseWriter(request);
-    this.rfile = RequestBody.empty(this.#reader);
+    this.#emptyBody = RequestBody.empty(this.#reader);
+    this.rfile = this.#emptyBody;
   }
 
   /** True while the connection waits for a request of which no byte has arrived (safe to close). */
@@ -252,6 +269,11 @@ export class BaseHTTPRequestHandler {
     }
   }
 
+  #setRawRequestline(text: string): void {
+    this.#rawRequestlineText = text;
+    this.#rawRequestline = null;
+  }
+
   #resetRequest(): void {
     this.command = null;
     this.requestline = "";
@@ -286,7 +308,7 @@ export class BaseHTTPRequestHandler {
     } catch (err) {
       if (err instanceof HttpParseError) {
         this.requestline = parser.requestline;
-        this.rawRequestline = Buffer.from(parser.requestline, "latin1");
+        this.#setRawRequestline(parser.requestline);
         const line = parser.requestLine;
         if (err.code === "ERR_URI_TOO_LONG") {
           this.requestVersion = "";
@@ -318,14 +340,14 @@ export class BaseHTTPRequestHandler {
 
   async #serve(head: RequestHead): Promise<void> {
     this.requestline = head.requestline;
-    this.rawRequestline = Buffer.from(head.requestline + "\r\n", "latin1");
+    this.#setRawRequestline(head.requestline + "\r\n");
     this.command = head.command;
     this.path = head.path;
     this.requestVersion = head.version;
     this.#http09 = head.http09;
     this.#mustClose = head.mustClose;
     this.headers = this.MessageClass === HeaderMap ? head.headers : new this.MessageClass(head.headers);
-    this.rfile = new RequestBody(this.#reader, head.framing, () => this.#bodyTimeoutMs());
+    this.rfile = head.framing.kind === "none" ? this.#emptyBody : new RequestBody(this.#reader, head.framing, () => this.#bodyTimeoutMs());
 
     // Persistence by CPython's rules: HTTP/1.1 on both ends, or an explicit keep-alive.
     const ours = versionNumber(this.protocolVersion);
@@ -402,7 +424,9 @@ export class BaseHTTPRequestHandler {
     }
     if (this.#headersBuffer.length > 0) await this.flushHeaders();
     const reusable = this.wfile.endResponse();
-    await this.wfile.flush();
+    // Most responses go to the socket at once here: skip the await (a microtask) when nothing waits.
+    const flushed = this.wfile.flush();
+    if (flushed !== SETTLED) await flushed;
     if (!reusable || this.#mustClose || this.#http09) this.closeConnection = true;
     if (!this.closeConnection && !this.rfile.done) {
       try {
@@ -503,12 +527,14 @@ export class BaseHTTPRequestHandler {
   }
 
   /** Adds the blank line ending the header block and writes it. */
-  async endHeaders(): Promise<void> {
-    if (this.#omitHead()) return;
+  endHeaders(): Promise<void> {
+    // Not an async function: it returns the writer's promise (usually one shared resolved
+    // promise), which saves a promise per response on the hot path. Nothing here throws.
+    if (this.#omitHead()) return RESOLVED;
     const mode = this.#decideBodyMode();
     this.#announceClose();
     this.#headersBuffer.push("\r\n");
-    await this.#writeHead(mode);
+    return this.#writeHead(mode);
   }
 
   /** Decides the framing of the body from what the handler declared; makes an unframed body safe. */
@@ -541,17 +567,18 @@ export class BaseHTTPRequestHandler {
     }
   }
 
-  async #writeHead(mode: BodyMode): Promise<void> {
+  #writeHead(mode: BodyMode): Promise<void> {
     if (this.#status >= 200) this.#headSent = true;
-    const head = Buffer.from(this.#headersBuffer.join(""), "latin1");
+    // Handed over as text: the writer encodes it straight into the buffer it sends.
+    const head = this.#headersBuffer.join("");
     this.#headersBuffer = [];
-    await this.wfile.writeHead(head, mode, this.#declaredLength < 0 ? 0 : this.#declaredLength);
+    return this.wfile.writeHead(head, mode, this.#declaredLength < 0 ? 0 : this.#declaredLength);
   }
 
   /** Writes the buffered headers without ending the block. */
-  async flushHeaders(): Promise<void> {
-    if (this.#headersBuffer.length === 0) return;
-    await this.#writeHead(this.wfile.mode);
+  flushHeaders(): Promise<void> {
+    if (this.#headersBuffer.length === 0) return RESOLVED;
+    return this.#writeHead(this.wfile.mode);
   }
 
   /** Logs an accepted request: `"GET / HTTP/1.1" 200 -`. */

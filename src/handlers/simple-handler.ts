@@ -219,6 +219,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /** Copies `source` to `outputfile` in large chunks, waiting whenever the client is slower than the disk. */
   async copyfile(source: BodySource, outputfile: ResponseWriter): Promise<void> {
+    if (source instanceof BufferSource) {
+      // Already in memory (cached file, listing): one write, no read round trips.
+      await outputfile.write(source.readNow(Number.MAX_SAFE_INTEGER));
+      return;
+    }
     for (;;) {
       const chunk = await source.read(COPY_CHUNK);
       if (chunk.length === 0) return;

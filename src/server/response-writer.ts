@@ -14,7 +14,12 @@ import { ConnectionClosedError, ConnectionTimeoutError } from "./errors.js";
  */
 export type BodyMode = "raw" | "none" | "length" | "chunked" | "passthrough";
 
-const RESOLVED = Promise.resolve();
+/**
+ * The promise every write, flush and `endHeaders()` returns when there is nothing to wait for:
+ * one shared object, so the hot path allocates none and a caller can skip the await.
+ */
+export const SETTLED: Promise<void> = Promise.resolve();
+const RESOLVED = SETTLED;
 /** Queued bytes past which the queue goes to the socket without waiting for `flush()`. */
 const FLUSH_AT = 64 * 1024;
 const CRLF = Buffer.from("\r\n");
@@ -30,7 +35,8 @@ const ignore = (): void => {};
  */
 export class ResponseWriter {
   readonly #socket: Socket;
-  #pending: Buffer[] = [];
+  /** Queued output; strings are header blocks, sent as latin-1. */
+  #pending: (Buffer | string)[] = [];
   #pendingBytes = 0;
   #flushScheduled = false;
   #mode: BodyMode = "raw";
@@ -73,8 +79,12 @@ export class ResponseWriter {
     this.#bodyBytes = 0;
   }
 
-  /** Writes a header block and sets how the body that follows is framed. */
-  writeHead(head: Buffer, mode: BodyMode, contentLength = 0): Promise<void> {
+  /**
+   * Writes a header block and sets how the body that follows is framed. A
+   * string is sent as latin-1 (one byte per character), encoded straight into
+   * the buffer that goes to the socket.
+   */
+  writeHead(head: Buffer | string, mode: BodyMode, contentLength = 0): Promise<void> {
     this.#mode = mode;
     this.#remaining = contentLength;
     return this.#send(head);
@@ -146,7 +156,7 @@ export class ResponseWriter {
     return this.#flushNow() ? RESOLVED : this.#drain();
   }
 
-  #send(buf: Buffer): Promise<void> {
+  #send(buf: Buffer | string): Promise<void> {
     const s = this.#socket;
     if (s.destroyed || !s.writable) return Promise.reject(new ConnectionClosedError());
     this.#wireBytes += buf.length;
@@ -189,11 +199,26 @@ export class ResponseWriter {
     this.#pending = [];
     this.#pendingBytes = 0;
     if (s.destroyed || !s.writable) return true;
-    if (pending.length === 1) return s.write(pending[0] as Buffer);
-    if (bytes <= FLUSH_AT) return s.write(Buffer.concat(pending, bytes));
+    if (pending.length === 1) {
+      const only = pending[0] as Buffer | string;
+      return typeof only === "string" ? s.write(only, "latin1") : s.write(only);
+    }
+    if (bytes <= FLUSH_AT) {
+      // One buffer, one system call: head encoded in place, body copied after it.
+      const out = Buffer.allocUnsafe(bytes);
+      let at = 0;
+      for (const b of pending) {
+        if (typeof b === "string") at += out.write(b, at, "latin1");
+        else {
+          out.set(b, at);
+          at += b.length;
+        }
+      }
+      return s.write(out);
+    }
     s.cork();
     let ok = true;
-    for (const b of pending) ok = s.write(b);
+    for (const b of pending) ok = typeof b === "string" ? s.write(b, "latin1") : s.write(b);
     s.uncork();
     return ok;
   }

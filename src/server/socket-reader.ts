@@ -16,6 +16,8 @@ export class SocketReader {
   #pos = 0;
   #ended = false;
   #paused = false;
+  /** The socket timeout this reader set last. */
+  #timeoutMs = 0;
   #waiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(socket: Socket, highWaterMark = 64 * 1024) {
@@ -107,8 +109,13 @@ export class SocketReader {
       this.#paused = false;
       this.#socket.resume();
     }
-    if (timeoutMs !== null && timeoutMs > 0) this.#socket.setTimeout(timeoutMs);
-    else this.#socket.setTimeout(0);
+    // Re-arming the socket's timer costs a timer-list insertion; Node already restarts it
+    // on every read and write, so only a changed value needs a call.
+    const t = timeoutMs !== null && timeoutMs > 0 ? timeoutMs : 0;
+    if (t !== this.#timeoutMs || t !== this.#socket.timeout) {
+      this.#timeoutMs = t;
+      this.#socket.setTimeout(t);
+    }
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
     });
