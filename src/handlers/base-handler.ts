@@ -46,6 +46,10 @@ function latin1Check(what: string, s: string): void {
   throw new TypeError(`${what} is not latin-1 encodable: ${JSON.stringify(s)}`);
 }
 
+function headersTimeout(): HttpParseError {
+  return new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
+}
+
 function versionNumber(v: string): number {
   // Called several times per request; almost always one of these two.
   if (v === "HTTP/1.1") return 1001;
@@ -62,6 +66,17 @@ function statusOf(err: unknown): number | null {
 }
 
 type DoMethod = () => unknown;
+
+/** `do_` names of the usual methods, so dispatch does not build a string per request. */
+const DO_NAMES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  GET: "do_GET",
+  HEAD: "do_HEAD",
+  POST: "do_POST",
+  PUT: "do_PUT",
+  DELETE: "do_DELETE",
+  OPTIONS: "do_OPTIONS",
+  PATCH: "do_PATCH",
+});
 
 /**
  * CPython's `BaseHTTPRequestHandler` on our HTTP/1.1 engine: one instance per
@@ -148,7 +163,8 @@ export class BaseHTTPRequestHandler {
   readonly #reader: SocketReader;
   /** The body of every request without one (it holds no state): one object per connection, not per request. */
   readonly #emptyBody: RequestBody;
-  #headersBuffer: string[] = [];
+  /** The header block being built (CPython's `_headers_buffer`), as latin-1 text. */
+  #head = "";
   #status = 0;
   #declaredLength = -1;
   #declaredChunked = false;
@@ -160,6 +176,10 @@ export class BaseHTTPRequestHandler {
   #http09 = false;
   #mustClose = false;
   #idle = false;
+  /** Some byte of the current request head has arrived. */
+  #headStarted = false;
+  /** When the current request head must be complete (0 until its first byte). */
+  #headDeadline = 0;
   /** While discarding an unread body: when to give up and close (0 otherwise). */
   #discardDeadline = 0;
 
@@ -220,53 +240,52 @@ export class BaseHTTPRequestHandler {
     return t === null ? left : Math.min(t, left);
   }
 
-  /** Reads the next request head; null when the client is done (or idle past the keep-alive timeout). */
-  async #readHead(parser: RequestHeadParser, first: boolean): Promise<RequestHead | null> {
+  /**
+   * One step of reading the next request head, without waiting: the head when
+   * complete, null when the client is done, else how many milliseconds to wait
+   * for more bytes. A synchronous step (rather than an async reader) keeps the
+   * per-request path to one awaited promise while waiting.
+   */
+  #headStep(parser: RequestHeadParser): RequestHead | null | number {
     const reader = this.#reader;
-    let deadline = 0;
-    let started = false;
-    for (;;) {
-      const result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
-      if (result.consumed > 0) started = true;
-      reader.consume(result.consumed);
-      if (result.state === "complete") return result.head;
-      if (result.state === "empty") return null;
-      started ||= reader.available > 0;
-      let wait: number | null;
-      if (!started) {
-        // Idle, no byte of a request yet: CPython's `timeout` if set (logged as a
-        // timeout on a first request, as CPython does), and in any case our
-        // keep-alive limit, so a client that connects and never speaks (or a
-        // browser's unused preconnect) cannot hold the connection, nor block a
-        // one-at-a-time HTTPServer, forever. That limit closes quietly.
+    const result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
+    if (result.consumed > 0) this.#headStarted = true;
+    reader.consume(result.consumed);
+    if (result.state === "complete") return result.head;
+    if (result.state === "empty") return null;
+    if (!this.#headStarted && reader.available === 0) {
+      // Idle, no byte of a request yet: CPython's `timeout` if set (logged as a
+      // timeout on a first request, as CPython does), and in any case our
+      // keep-alive limit, so a client that connects and never speaks (or a
+      // browser's unused preconnect) cannot hold the connection, nor block a
+      // one-at-a-time HTTPServer, forever. That limit closes quietly.
+      const pyTimeout = this.#timeoutMs();
+      const idleLimit = this.keepAliveTimeout * 1000;
+      this.#idle = true;
+      return pyTimeout === null ? idleLimit : Math.min(pyTimeout, idleLimit);
+    }
+    this.#headStarted = true;
+    const now = Date.now();
+    if (this.#headDeadline === 0) this.#headDeadline = now + this.headersTimeout * 1000;
+    const left = this.#headDeadline - now;
+    if (left <= 0) throw headersTimeout();
+    const t = this.#timeoutMs();
+    return t === null ? left : Math.min(t, left);
+  }
+
+  /** A wait for head bytes failed: null to close quietly (idle past the keep-alive limit), else throws. */
+  #headWaitFailed(err: unknown, first: boolean): null {
+    const idle = this.#idle;
+    this.#idle = false;
+    if (err instanceof ConnectionTimeoutError) {
+      if (idle) {
         const pyTimeout = this.#timeoutMs();
-        const idleLimit = this.keepAliveTimeout * 1000;
-        wait = pyTimeout === null ? idleLimit : Math.min(pyTimeout, idleLimit);
-        this.#idle = true;
-        try {
-          await reader.waitForData(wait);
-        } catch (err) {
-          if (err instanceof ConnectionTimeoutError && !(first && pyTimeout !== null && pyTimeout <= idleLimit)) return null;
-          throw err;
-        } finally {
-          this.#idle = false;
-        }
-        continue;
-      }
-      const now = Date.now();
-      if (deadline === 0) deadline = now + this.headersTimeout * 1000;
-      const left = deadline - now;
-      if (left <= 0) throw new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
-      const t = this.#timeoutMs();
-      try {
-        await reader.waitForData(t === null ? left : Math.min(t, left));
-      } catch (err) {
-        if (err instanceof ConnectionTimeoutError && Date.now() >= deadline - 1) {
-          throw new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
-        }
-        throw err;
+        if (!(first && pyTimeout !== null && pyTimeout <= this.keepAliveTimeout * 1000)) return null;
+      } else if (Date.now() >= this.#headDeadline - 1) {
+        throw headersTimeout();
       }
     }
+    throw err;
   }
 
   #setRawRequestline(text: string): void {
@@ -279,7 +298,7 @@ export class BaseHTTPRequestHandler {
     this.requestline = "";
     this.path = "";
     this.requestVersion = this.defaultRequestVersion;
-    this.#headersBuffer = [];
+    this.#head = "";
     this.#status = 0;
     this.#declaredLength = -1;
     this.#declaredChunked = false;
@@ -303,8 +322,23 @@ export class BaseHTTPRequestHandler {
     this.closeConnection = true;
     const parser = new RequestHeadParser(DEFAULT_HEAD_LIMITS);
     let head: RequestHead | null;
+    this.#headStarted = false;
+    this.#headDeadline = 0;
     try {
-      head = await this.#readHead(parser, first);
+      for (;;) {
+        const step = this.#headStep(parser);
+        if (typeof step !== "number") {
+          head = step;
+          break;
+        }
+        try {
+          await this.#reader.waitForData(step);
+        } catch (err) {
+          head = this.#headWaitFailed(err, first);
+          break;
+        }
+        this.#idle = false;
+      }
     } catch (err) {
       if (err instanceof HttpParseError) {
         this.requestline = parser.requestline;
@@ -335,10 +369,34 @@ export class BaseHTTPRequestHandler {
       this.closeConnection = true;
       return;
     }
-    await this.#serve(head);
+    this.#begin(head);
+
+    const expect = (this.headers.get("Expect") ?? "").toLowerCase();
+    if (expect === "100-continue" && versionNumber(this.protocolVersion) >= 1001 && versionNumber(this.requestVersion) >= 1001) {
+      if (!(await this.handleExpect100())) {
+        await this.#endRequest();
+        return;
+      }
+    }
+
+    const command = head.command;
+    const method = (this as unknown as Record<string, unknown>)[DO_NAMES[command] ?? "do_" + command];
+    if (typeof method !== "function") {
+      await this.sendError(501, `Unsupported method (${pyRepr(command)})`);
+      await this.#endRequest();
+      return;
+    }
+    try {
+      await (method as DoMethod).call(this);
+    } catch (err) {
+      await this.#handlerFailed(err);
+    }
+    const ended = this.#endRequest();
+    if (ended !== SETTLED) await ended;
   }
 
-  async #serve(head: RequestHead): Promise<void> {
+  /** Takes in a parsed head: request attributes, rfile, and whether the connection persists. */
+  #begin(head: RequestHead): void {
     this.requestline = head.requestline;
     this.#setRawRequestline(head.requestline + "\r\n");
     this.command = head.command;
@@ -357,28 +415,6 @@ export class BaseHTTPRequestHandler {
     const conntype = (this.headers.get("Connection") ?? "").toLowerCase();
     if (conntype === "close") this.closeConnection = true;
     else if (conntype === "keep-alive" && ours >= 1001) this.closeConnection = false;
-
-    const expect = (this.headers.get("Expect") ?? "").toLowerCase();
-    if (expect === "100-continue" && ours >= 1001 && theirs >= 1001) {
-      if (!(await this.handleExpect100())) {
-        await this.#endRequest();
-        return;
-      }
-    }
-
-    const command = head.command;
-    const method = (this as unknown as Record<string, unknown>)["do_" + command];
-    if (typeof method !== "function") {
-      await this.sendError(501, `Unsupported method (${pyRepr(command)})`);
-      await this.#endRequest();
-      return;
-    }
-    try {
-      await (method as DoMethod).call(this);
-    } catch (err) {
-      await this.#handlerFailed(err);
-    }
-    await this.#endRequest();
   }
 
   async #handlerFailed(err: unknown): Promise<void> {
@@ -386,7 +422,7 @@ export class BaseHTTPRequestHandler {
     // merely buffered (sendResponse/sendHeader before endHeaders) can be replaced.
     const nothingSent = !this.#headSent && this.wfile.bodyBytes === 0;
     const replaceWithError = async (code: number, message?: string): Promise<void> => {
-      this.#headersBuffer = [];
+      this.#head = "";
       this.#status = 0;
       this.#mustClose = true;
       await this.sendError(code, message);
@@ -413,8 +449,21 @@ export class BaseHTTPRequestHandler {
     else this.#aborted = true;
   }
 
-  /** Completes the response framing and makes sure no unread body is left to be read as a request. */
-  async #endRequest(): Promise<void> {
+  /**
+   * Completes the response framing and makes sure no unread body is left to be
+   * read as a request. Returns SETTLED, without an async call, in the common
+   * case: the response went to the socket and there is no body to discard.
+   */
+  #endRequest(): Promise<void> {
+    if (this.#aborted || this.#head.length > 0) return this.#endRequestSlow();
+    const reusable = this.wfile.endResponse();
+    if (!reusable || this.#mustClose || this.#http09) this.closeConnection = true;
+    const flushed = this.wfile.flush();
+    if (flushed === SETTLED && (this.closeConnection || this.rfile.done)) return SETTLED;
+    return this.#finishRequestBody(flushed);
+  }
+
+  async #endRequestSlow(): Promise<void> {
     if (this.#aborted) {
       // The response is incomplete: send what was written, but no last chunk, and close,
       // so the client can tell it was cut short.
@@ -422,12 +471,15 @@ export class BaseHTTPRequestHandler {
       await this.wfile.flush().catch(() => {});
       return;
     }
-    if (this.#headersBuffer.length > 0) await this.flushHeaders();
+    await this.flushHeaders();
     const reusable = this.wfile.endResponse();
-    // Most responses go to the socket at once here: skip the await (a microtask) when nothing waits.
-    const flushed = this.wfile.flush();
-    if (flushed !== SETTLED) await flushed;
     if (!reusable || this.#mustClose || this.#http09) this.closeConnection = true;
+    await this.#finishRequestBody(this.wfile.flush());
+  }
+
+  /** Waits for the response to be taken, then discards what the handler left of the request body. */
+  async #finishRequestBody(flushed: Promise<void>): Promise<void> {
+    await flushed;
     if (!this.closeConnection && !this.rfile.done) {
       try {
         // Bounded in bytes and in time: a client that stalls mid-body cannot hold the connection.
@@ -496,7 +548,7 @@ export class BaseHTTPRequestHandler {
       this.#sentConnection = false;
     }
     if (this.#omitHead()) return;
-    this.#headersBuffer.push(`${this.protocolVersion} ${code} ${msg}\r\n`);
+    this.#head += `${this.protocolVersion} ${code} ${msg}\r\n`;
   }
 
   /**
@@ -508,7 +560,7 @@ export class BaseHTTPRequestHandler {
     latin1Check("header name", keyword);
     latin1Check("header value", v);
     const lower = keyword.toLowerCase();
-    if (!this.#omitHead()) this.#headersBuffer.push(`${keyword}: ${v}\r\n`);
+    if (!this.#omitHead()) this.#head += `${keyword}: ${v}\r\n`;
     if (lower === "connection") {
       this.#sentConnection = true;
       const lv = v.toLowerCase();
@@ -533,7 +585,7 @@ export class BaseHTTPRequestHandler {
     if (this.#omitHead()) return RESOLVED;
     const mode = this.#decideBodyMode();
     this.#announceClose();
-    this.#headersBuffer.push("\r\n");
+    this.#head += "\r\n";
     return this.#writeHead(mode);
   }
 
@@ -547,10 +599,10 @@ export class BaseHTTPRequestHandler {
     if (this.closeConnection || this.#mustClose) return "raw";
     // A persistent connection needs every body framed (RFC 9112 section 6.3).
     if (versionNumber(this.requestVersion) >= 1001 && versionNumber(this.protocolVersion) >= 1001) {
-      this.#headersBuffer.push("Transfer-Encoding: chunked\r\n");
+      this.#head += "Transfer-Encoding: chunked\r\n";
       return "chunked";
     }
-    this.#headersBuffer.push("Connection: close\r\n");
+    this.#head += "Connection: close\r\n";
     this.closeConnection = true;
     return "raw";
   }
@@ -563,21 +615,21 @@ export class BaseHTTPRequestHandler {
   #announceClose(): void {
     if (this.#status < 200 || this.#sentConnection || !(this.closeConnection || this.#mustClose)) return;
     if (versionNumber(this.requestVersion) >= 1001 && versionNumber(this.protocolVersion) >= 1001) {
-      this.#headersBuffer.push("Connection: close\r\n");
+      this.#head += "Connection: close\r\n";
     }
   }
 
   #writeHead(mode: BodyMode): Promise<void> {
     if (this.#status >= 200) this.#headSent = true;
     // Handed over as text: the writer encodes it straight into the buffer it sends.
-    const head = this.#headersBuffer.join("");
-    this.#headersBuffer = [];
+    const head = this.#head;
+    this.#head = "";
     return this.wfile.writeHead(head, mode, this.#declaredLength < 0 ? 0 : this.#declaredLength);
   }
 
   /** Writes the buffered headers without ending the block. */
   flushHeaders(): Promise<void> {
-    if (this.#headersBuffer.length === 0) return RESOLVED;
+    if (this.#head.length === 0) return RESOLVED;
     return this.#writeHead(this.wfile.mode);
   }
 
