@@ -28,6 +28,9 @@ const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 const USAGE = `usage: node bench/run.mjs [options]
   --duration S     seconds per cell (default 10; env BENCH_DURATION)
   --runs N         measure each cell N times and report the median (default 1; env BENCH_RUNS)
+  --warmup S       seconds of the same load before each cell, not measured (default 3; env
+                   BENCH_WARMUP; 0 for none): JIT compilers (Node, and V8's background
+                   compiler threads on the server's one CPU) are measured warm, as in use
   --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-workers,
                    nginx-1w, nginx-tuned, python, sirv, http-server, canned-net, canned-http)
   --cells LIST     comma-separated cells to run, from a,b,c,d,e,f (default all)
@@ -40,6 +43,7 @@ function parseArgs(argv) {
   const o = {
     duration: Number(process.env.BENCH_DURATION ?? 10),
     runs: Number(process.env.BENCH_RUNS ?? 1),
+    warmup: Number(process.env.BENCH_WARMUP ?? 3),
     only: null,
     cells: ['a', 'b', 'c', 'd', 'e', 'f'],
     noInstall: false,
@@ -59,6 +63,7 @@ function parseArgs(argv) {
     switch (a) {
       case '--duration': o.duration = Number(val()); break;
       case '--runs': o.runs = Number(val()); break;
+      case '--warmup': o.warmup = Number(val()); break;
       case '--only': o.only = (o.only ?? []).concat(val().split(',').map((s) => s.trim()).filter(Boolean)); break;
       case '--cells': o.cells = val().split(',').map((s) => s.trim().toLowerCase()).filter(Boolean); break;
       case '--no-install': o.noInstall = true; break;
@@ -70,6 +75,7 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(o.duration) || o.duration < 1 || o.duration > 600) throw new Error('--duration must be an integer 1..600');
   if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 20) throw new Error('--runs must be an integer 1..20');
+  if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > 60) throw new Error('--warmup must be an integer 0..60');
   if (o.cells.some((c) => !'abcdef'.includes(c) || c.length !== 1)) throw new Error('--cells takes letters from a,b,c,d,e,f');
   if (!['wrk', 'autocannon'].includes(o.loadgen)) throw new Error('--loadgen must be wrk or autocannon');
   return o;
@@ -220,6 +226,15 @@ async function measureServer(def, ctx, opts, usedPorts) {
       }
       const runs = [];
       let failure = null;
+      if (opts.warmup > 0 && !shuttingDown) {
+        // Same load, not measured: every server is measured warm (see --warmup).
+        try {
+          await runLoad(ctx, { url, connections: cd.connections, durationS: opts.warmup, headers: cd.headers });
+        } catch (e) {
+          log(`${def.name} ${cd.id}: warm-up failed: ${e.message}`);
+        }
+        await sleep(cd.id === 'b' ? 1000 : 300);
+      }
       for (let i = 0; i < opts.runs && !shuttingDown; i++) {
         try {
           const before = cpuSnapshot(handle.mainPid ?? handle.pid);
@@ -389,7 +404,7 @@ async function main() {
     startedAt: started.toISOString().replace(/\.\d+Z$/, 'Z'),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(shellQuote).join(' ')}` : ''} (${cmd})` : cmd,
-    options: { duration: opts.duration, runs: opts.runs, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool },
+    options: { duration: opts.duration, warmup: opts.warmup, runs: opts.runs, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool },
     machine: {
       cpuModel: cpuModel(),
       cores,
@@ -402,7 +417,7 @@ async function main() {
     loadgen: {
       tool: loadgen.tool,
       version: loadgen.version ?? null,
-      description: describeLoad(ctx, '50', opts.duration) + ' (cell d: 4 connections; cell b adds -H "Connection: close"' + (loadgen.tool === 'wrk' ? '; -s report.lua only prints exact totals at the end)' : ')'),
+      description: describeLoad(ctx, '50', opts.duration) + ' (cell d: 4 connections; cell b adds -H "Connection: close"' + (loadgen.tool === 'wrk' ? '; -s report.lua only prints exact totals at the end)' : ')') + (opts.warmup > 0 ? `; each cell preceded by ${opts.warmup} s of the same load, not measured` : ''),
     },
     notes,
     servers,
