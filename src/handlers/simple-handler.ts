@@ -79,8 +79,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   static withOptions<T extends typeof SimpleHTTPRequestHandler>(this: T, options: SimpleHandlerOptions): T {
     const Base = this as typeof SimpleHTTPRequestHandler;
     const Bound = class extends Base {
-      constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, more: SimpleHandlerOptions = {}) {
-        super(request, clientAddress, server, { ...options, ...more });
+      constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, more?: SimpleHandlerOptions) {
+        // One handler per connection: no options object is built unless there are more options.
+        super(request, clientAddress, server, more === undefined ? options : { ...options, ...more });
       }
     };
     Object.defineProperty(Bound, "name", { value: this.name });

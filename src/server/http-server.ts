@@ -7,6 +7,36 @@ type Queued = readonly [Socket, ClientAddress];
 
 const LINGER_MS = 2000;
 
+/**
+ * Connections closing gracefully, with the time by which they are destroyed
+ * whatever the client does. One sweeping interval serves them all (a timer
+ * per connection cost a timer-list insertion and removal on every close).
+ */
+const lingering = new Map<Socket, number>();
+let sweeper: NodeJS.Timeout | null = null;
+
+function linger(socket: Socket): void {
+  lingering.set(socket, Date.now() + LINGER_MS);
+  if (sweeper === null) {
+    sweeper = setInterval(sweepLingering, LINGER_MS / 4);
+    sweeper.unref();
+  }
+}
+
+function sweepLingering(): void {
+  const now = Date.now();
+  for (const [socket, deadline] of lingering) {
+    if (deadline <= now) {
+      lingering.delete(socket);
+      socket.destroy();
+    }
+  }
+  if (lingering.size === 0 && sweeper !== null) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+}
+
 function isWildcard(host: string): boolean {
   return host === "" || host === "0.0.0.0" || host === "::" || host === "::0";
 }
@@ -54,7 +84,9 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   readonly #queue: Queued[] = [];
   #queueWaiter: (() => void) | null = null;
   readonly #active = new Map<Socket, ConnectionHandler | null>();
-  readonly #inflight = new Set<Promise<void>>();
+  /** Connections being served (serverClose() waits until none is left). */
+  #connections = 0;
+  #allDone: (() => void) | null = null;
   #serving = false;
   #shutdownRequested = false;
   #serveDone: Promise<void> = Promise.resolve();
@@ -142,11 +174,13 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     }
     const address: ClientAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
     this.#queue.push([socket, address]);
-    socket.once("close", () => {
+    if (this.#serving && this.handlesConcurrently) this.#startQueued();
+    // A connection that waits in the queue (serial server, or not serving yet)
+    // leaves it if the client gives up; one served at once needs no listener.
+    else socket.once("close", () => {
       const i = this.#queue.findIndex(([s]) => s === socket);
       if (i >= 0) this.#queue.splice(i, 1);
     });
-    if (this.#serving && this.handlesConcurrently) this.#startQueued();
     const w = this.#queueWaiter;
     if (w) {
       this.#queueWaiter = null;
@@ -157,18 +191,13 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   #startQueued(): void {
     while (this.#queue.length > 0) {
       const item = this.#queue.shift() as Queued;
-      void this.#track(this.#processOne(item));
+      void this.#processOne(item);
     }
-  }
-
-  #track(p: Promise<void>): Promise<void> {
-    this.#inflight.add(p);
-    void p.finally(() => this.#inflight.delete(p));
-    return p;
   }
 
   async #processOne([socket, address]: Queued): Promise<void> {
     this.#active.set(socket, null);
+    this.#connections++;
     try {
       if (!(await this.verifyRequest(socket, address))) {
         this.shutdownRequest(socket);
@@ -177,6 +206,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       await this.processRequest(socket, address);
     } finally {
       this.#active.delete(socket);
+      if (--this.#connections === 0 && this.#allDone) {
+        const resolve = this.#allDone;
+        this.#allDone = null;
+        resolve();
+      }
     }
   }
 
@@ -274,7 +308,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       if (!this.#shutdownRequested) this.handleTimeout();
       return;
     }
-    const p = this.#track(this.#processOne(item));
+    const p = this.#processOne(item);
     if (!this.handlesConcurrently) await p;
   }
 
@@ -316,16 +350,15 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     request.resume();
     let peerEnded = request.readableEnded;
     const kill = (): void => {
-      clearTimeout(timer);
+      lingering.delete(request);
       request.destroy();
     };
-    const timer = setTimeout(kill, LINGER_MS);
-    timer.unref();
+    linger(request);
     request.once("end", () => {
       peerEnded = true;
       if (request.writableFinished) kill();
     });
-    request.once("close", () => clearTimeout(timer));
+    request.once("close", () => lingering.delete(request));
     request.end(() => {
       if (peerEnded) kill();
     });
@@ -379,7 +412,8 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       else this.#listener.close(() => resolve());
     });
     this.closeIdleConnections();
-    await Promise.all([closed, ...this.#inflight]);
+    await closed;
+    if (this.#connections > 0) await new Promise<void>((resolve) => (this.#allDone = resolve));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -27,6 +27,23 @@ const LAST_CHUNK = Buffer.from("0\r\n\r\n");
 const ignore = (): void => {};
 
 /**
+ * Writers with output queued this turn. One `setImmediate` per event-loop turn
+ * serves all of them, instead of one timer object and closure per response
+ * (most responses are flushed at once by the handler anyway).
+ */
+let toFlush: ResponseWriter[] = [];
+
+function flushAll(): void {
+  const writers = toFlush;
+  toFlush = [];
+  for (const w of writers) w.flushScheduled();
+}
+
+function scheduleFlush(w: ResponseWriter): void {
+  if (toFlush.push(w) === 1) setImmediate(flushAll);
+}
+
+/**
  * `wfile`: the output of one connection. Writes are queued synchronously (so
  * their order is kept even when a caller forgets to await) and coalesced into
  * one system call per response where possible; the returned promise settles
@@ -181,10 +198,13 @@ export class ResponseWriter {
   #scheduleFlush(): void {
     if (this.#flushScheduled) return;
     this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      if (this.#pending.length > 0) this.#flushNow();
-    });
+    scheduleFlush(this);
+  }
+
+  /** Called once per event-loop turn for a writer that queued output (see `scheduleFlush`). */
+  flushScheduled(): void {
+    this.#flushScheduled = false;
+    if (this.#pending.length > 0) this.#flushNow();
   }
 
   /**
