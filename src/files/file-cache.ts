@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { evict } from "./evict.js";
 
 /** What a cached file was when it was read; a `stat` that differs in any of these makes the entry stale. */
 interface Entry {
@@ -9,6 +10,8 @@ interface Entry {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
 }
+
+const entrySize = (e: Entry): number => e.data.length;
 
 /** Limits of a FileCache. */
 export interface FileCacheLimits {
@@ -63,11 +66,7 @@ export class FileCache {
     if (entry === null) return null;
     this.#entries.set(key, entry);
     this.#bytes += entry.data.length;
-    while (this.#bytes > this.limits.maxBytes) {
-      const oldest = this.#entries.entries().next().value as [string, Entry] | undefined;
-      if (!oldest) break;
-      this.#remove(oldest[0], oldest[1]);
-    }
+    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxBytes: this.limits.maxBytes });
     return entry.data;
   }
 

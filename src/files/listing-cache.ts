@@ -1,4 +1,5 @@
 import type { Stats } from "node:fs";
+import { evict } from "./evict.js";
 
 interface Entry {
   readonly body: Buffer;
@@ -7,6 +8,8 @@ interface Entry {
   readonly mtimeMs: number;
   readonly ctimeMs: number;
 }
+
+const entrySize = (e: Entry): number => e.body.length;
 
 /**
  * Rendered directory listings, keyed by directory and displayed path and
@@ -53,11 +56,7 @@ export class ListingCache {
     if (old) this.#delete(key, old);
     this.#entries.set(key, { body, ino: dir.ino, dev: dir.dev, mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs });
     this.#bytes += body.length;
-    while (this.#entries.size > this.#maxEntries || this.#bytes > this.#maxBytes) {
-      const oldest = this.#entries.entries().next().value as [string, Entry] | undefined;
-      if (!oldest) break;
-      this.#delete(oldest[0], oldest[1]);
-    }
+    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxEntries: this.#maxEntries, maxBytes: this.#maxBytes });
   }
 
   /** Forgets everything. */
