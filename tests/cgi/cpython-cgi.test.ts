@@ -5,10 +5,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { CGIHTTPRequestHandler } from "../../src/index.js";
 import { startServer, type ServerFixture } from "../helpers/server.js";
-import { rawRequest } from "../helpers/raw-client.js";
+import { buildRequest, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, type ParsedResponse } from "../helpers/http-response.js";
 import { runPython } from "../helpers/python.js";
-import { PY_ENV, PY_HELLO, PY_POST, cgiHandlerFor, makeSite, pyPrintEnv, req, type Site } from "./helpers.js";
+import { PY_ENV, PY_HELLO, PY_POST, cgiHandlerFor, makeSite, pyPrintEnv, type Site } from "./helpers.js";
 
 describe("CGIHTTPServerTestCase (CPython 3.13)", () => {
   let site: Site;
@@ -35,7 +35,7 @@ describe("CGIHTTPServerTestCase (CPython 3.13)", () => {
 
   async function request(target: string, method = "GET", body = "", headers: string[] = []): Promise<ParsedResponse> {
     const extra = body ? [...headers, `Content-Length: ${Buffer.byteLength(body)}`] : headers;
-    const r = await rawRequest(f.port, req(method, target, extra, body), { timeoutMs: 10000 });
+    const r = await rawRequest(f.port, buildRequest(method, target, extra, { body, version: "HTTP/1.0" }), { timeoutMs: 10000 });
     assert.ok(r.closed, "HTTP/1.0: the server closes after the response");
     return parseResponse(r.data, { closed: true, methods: [method] });
   }
@@ -134,7 +134,7 @@ sys.stdout.write("%d %r" % (r.status, r.read()))`,
     const Plain = cgiHandlerFor(site.root);
     const g = await startServer(Plain);
     try {
-      const r = await rawRequest(g.port, req("GET", "/sub/dir/cgi-bin/file5.py"));
+      const r = await rawRequest(g.port, buildRequest("GET", "/sub/dir/cgi-bin/file5.py", [], { version: "HTTP/1.0" }));
       const res = parseResponse(r.data, { closed: true });
       assert.equal(res.status, 200);
       assert.equal(res.body.toString("latin1"), PY_HELLO);

@@ -5,10 +5,10 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, readlinkSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { startServer, type ServerFixture } from "../helpers/server.js";
-import { rawRequest, RawConnection } from "../helpers/raw-client.js";
+import { buildRequest, RawConnection, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, type ParsedResponse } from "../helpers/http-response.js";
 import { captureStderr } from "../helpers/capture.js";
-import { cgiHandlerFor, makeSite, req, shScript, type Site } from "./helpers.js";
+import { cgiHandlerFor, makeSite, shScript, type Site } from "./helpers.js";
 
 /** Prints the environment as NAME=value lines (Python: any bytes survive as surrogateescape). */
 const PRINT_ENV = `import os, sys
@@ -64,7 +64,7 @@ for fd in range(0, 1024):
 
   async function get(target: string, headers: string[] = [], method = "GET", body = ""): Promise<ParsedResponse> {
     const extra = body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [];
-    const r = await rawRequest(f.port, req(method, target, ["Host: example.test:8080", "Connection: close", ...headers, ...extra], body, "HTTP/1.1"), { timeoutMs: 10000 });
+    const r = await rawRequest(f.port, buildRequest(method, target, ["Host: example.test:8080", "Connection: close", ...headers, ...extra], { body }), { timeoutMs: 10000 });
     assert.ok(r.closed);
     return parseResponse(r.data, { closed: true, methods: [method] });
   }
@@ -186,7 +186,7 @@ for fd in range(0, 1024):
   it("Expect: 100-continue: 100 Continue, then the body reaches the script", async () => {
     const conn = await RawConnection.connect(f.port);
     try {
-      conn.write(req("POST", "/cgi-bin/cat.sh", ["Host: x", "Content-Length: 5", "Expect: 100-continue", "Connection: close"], "", "HTTP/1.1"));
+      conn.write(buildRequest("POST", "/cgi-bin/cat.sh", ["Host: x", "Content-Length: 5", "Expect: 100-continue", "Connection: close"]));
       await conn.readUntil((d) => d.includes("HTTP/1.1 100 Continue\r\n\r\n"), 5000);
       conn.write("hello");
       await conn.waitClose(5000);
@@ -201,7 +201,7 @@ for fd in range(0, 1024):
     const g = await startServer(Handler);
     try {
       const { text } = await captureStderr(async () => {
-        const r = await rawRequest(g.port, req("GET", "/cgi-bin/stderr.sh"), { timeoutMs: 5000 });
+        const r = await rawRequest(g.port, buildRequest("GET", "/cgi-bin/stderr.sh", [], { version: "HTTP/1.0" }), { timeoutMs: 5000 });
         assert.equal(parseResponse(r.data, { closed: true }).body.toString(), "out\n");
       });
       const lines = text.split("\n");
@@ -238,7 +238,7 @@ describe("requests that run nothing", () => {
   });
 
   async function get(target: string, method = "GET", headers: string[] = [], body = ""): Promise<ParsedResponse> {
-    const r = await rawRequest(f.port, req(method, target, headers, body), { timeoutMs: 5000 });
+    const r = await rawRequest(f.port, buildRequest(method, target, headers, { body, version: "HTTP/1.0" }), { timeoutMs: 5000 });
     assert.ok(r.closed);
     return parseResponse(r.data, { closed: true, methods: [method] });
   }
@@ -287,7 +287,7 @@ describe("requests that run nothing", () => {
   it("a broken chunked body: 400, and the script never sees the body as complete", async () => {
     const done = path.join(site.root, "tmp", "read-all");
     site.write("cgi-bin/read-all.sh", shScript(`cat > /dev/null && touch ${done}\necho read`));
-    const r = await rawRequest(f.port, req("POST", "/cgi-bin/read-all.sh", ["Transfer-Encoding: chunked"], "5\r\nhello\r\nzz\r\n"), { timeoutMs: 5000 });
+    const r = await rawRequest(f.port, buildRequest("POST", "/cgi-bin/read-all.sh", ["Transfer-Encoding: chunked"], { body: "5\r\nhello\r\nzz\r\n", version: "HTTP/1.0" }), { timeoutMs: 5000 });
     const res = parseResponse(r.data, { closed: true });
     assert.equal(res.status, 400);
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -139,12 +139,6 @@ export async function withCgiServer<T>(root: string, fn: (f: ServerFixture) => P
   }
 }
 
-/** A GET (or other) request as raw bytes. */
-export function req(method: string, target: string, headers: string[] = [], body: string | Buffer = "", version = "HTTP/1.0"): Buffer {
-  const head = [`${method} ${target} ${version}`, ...headers, "", ""].join("\r\n");
-  return Buffer.concat([Buffer.from(head, "latin1"), typeof body === "string" ? Buffer.from(body, "latin1") : body]);
-}
-
 /** The descriptors this process has open, with what they point at. */
 export function openFds(): Map<number, string> {
   const out = new Map<number, string>();

@@ -6,9 +6,9 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { startServer, type ServerFixture } from "../helpers/server.js";
-import { RawConnection, rawRequest } from "../helpers/raw-client.js";
+import { buildRequest, RawConnection, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, parseResponses } from "../helpers/http-response.js";
-import { cgiHandlerFor, eventually, makeSite, openFds, processState, req, shScript, zombieChildren, type Site } from "./helpers.js";
+import { cgiHandlerFor, eventually, makeSite, openFds, processState, shScript, zombieChildren, type Site } from "./helpers.js";
 
 // Records its pid and its child's in "$1.pid" and "$1.child", then waits on the child (silent).
 const SLEEPER = '#!/bin/sh\necho $$ > "$1.pid"\nsleep 300 &\necho $! > "$1.child"\nwait\n';
@@ -63,7 +63,7 @@ describe("CGI process lifecycle", () => {
   it("the client resetting the connection kills the script and what it started", async () => {
     const m = marker();
     const conn = await RawConnection.connect(f.port);
-    conn.write(req("GET", `/cgi-bin/sleeper.sh?${m}`, ["Host: x"], "", "HTTP/1.1"));
+    conn.write(buildRequest("GET", `/cgi-bin/sleeper.sh?${m}`, ["Host: x"]));
     await waitForFile(m + ".child");
     const pids = pidsOf(m);
     assert.ok(!gone(pids[0] as number) && !gone(pids[1] as number), "running");
@@ -75,7 +75,7 @@ describe("CGI process lifecycle", () => {
   it("the client closing while the script streams kills it", async () => {
     const m = marker();
     const conn = await RawConnection.connect(f.port);
-    conn.write(req("GET", `/cgi-bin/streamer.sh?${m}`, ["Host: x"], "", "HTTP/1.1"));
+    conn.write(buildRequest("GET", `/cgi-bin/streamer.sh?${m}`, ["Host: x"]));
     await conn.readUntil((d) => d.includes("line\n"), 5000);
     await waitForFile(m + ".child");
     const pids = pidsOf(m);
@@ -86,7 +86,7 @@ describe("CGI process lifecycle", () => {
   it("a silent script past cgiTimeout: 504, its group killed, the reason logged", async () => {
     const m = marker();
     const t0 = Date.now();
-    const r = await rawRequest(ft.port, req("GET", `/cgi-bin/sleeper.sh?${m}`, ["Host: x"], "", "HTTP/1.1"), { timeoutMs: 5000, until: (d) => d.includes("</html>") });
+    const r = await rawRequest(ft.port, buildRequest("GET", `/cgi-bin/sleeper.sh?${m}`, ["Host: x"]), { timeoutMs: 5000, until: (d) => d.includes("</html>") });
     const res = parseResponse(r.data);
     assert.equal(res.status, 504);
     assert.equal(res.reason, "CGI script timed out");
@@ -99,7 +99,7 @@ describe("CGI process lifecycle", () => {
     const m = marker();
     const conn = await RawConnection.connect(ft.port);
     try {
-      conn.write(req("GET", `/cgi-bin/staller.sh?${m}`, ["Host: x"], "", "HTTP/1.1"));
+      conn.write(buildRequest("GET", `/cgi-bin/staller.sh?${m}`, ["Host: x"]));
       assert.ok(await conn.waitClose(5000), "closed");
       const text = conn.text;
       assert.match(text, /^HTTP\/1\.1 200 /);
@@ -113,7 +113,7 @@ describe("CGI process lifecycle", () => {
   });
 
   it("a script that keeps making progress is not cut by cgiTimeout (it is an idle limit)", async () => {
-    const r = await rawRequest(ft.port, req("GET", "/cgi-bin/ticking.sh", ["Host: x", "Connection: close"], "", "HTTP/1.1"), { timeoutMs: 5000 });
+    const r = await rawRequest(ft.port, buildRequest("GET", "/cgi-bin/ticking.sh", ["Host: x", "Connection: close"]), { timeoutMs: 5000 });
     const res = parseResponse(r.data, { closed: true });
     assert.equal(res.status, 200);
     assert.equal(res.body.toString(), [1, 2, 3, 4, 5, 6, 7].map((i) => `tick ${i}\n`).join(""));
@@ -123,7 +123,7 @@ describe("CGI process lifecycle", () => {
     const t0 = Date.now();
     const n = 30;
     const results = await Promise.all(
-      Array.from({ length: n }, (_, i) => rawRequest(f.port, req("GET", `/cgi-bin/nap.sh?n${i}`, ["Host: x", "Connection: close"], "", "HTTP/1.1"), { timeoutMs: 15000 })),
+      Array.from({ length: n }, (_, i) => rawRequest(f.port, buildRequest("GET", `/cgi-bin/nap.sh?n${i}`, ["Host: x", "Connection: close"]), { timeoutMs: 15000 })),
     );
     results.forEach((r, i) => {
       const res = parseResponse(r.data, { closed: true });
@@ -136,18 +136,18 @@ describe("CGI process lifecycle", () => {
 
   it("no zombies and no leaked descriptors after many requests, killed scripts included", async () => {
     // warm up whatever the runtime opens lazily (thread pool, DNS, ...)
-    await rawRequest(f.port, req("GET", "/cgi-bin/hello.sh", ["Host: x", "Connection: close"], "", "HTTP/1.1"));
-    await rawRequest(ft.port, req("GET", "/cgi-bin/hello.sh", ["Host: x", "Connection: close"], "", "HTTP/1.1"));
+    await rawRequest(f.port, buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x", "Connection: close"]));
+    await rawRequest(ft.port, buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x", "Connection: close"]));
     await new Promise((r) => setTimeout(r, 200));
     const before = openFds();
 
     const jobs: Array<Promise<unknown>> = [];
     for (let i = 0; i < 20; i++) {
-      jobs.push(rawRequest(f.port, req("GET", `/cgi-bin/hello.sh?x${i}`, ["Host: x", "Connection: close"], "", "HTTP/1.1"), { timeoutMs: 10000 }));
+      jobs.push(rawRequest(f.port, buildRequest("GET", `/cgi-bin/hello.sh?x${i}`, ["Host: x", "Connection: close"]), { timeoutMs: 10000 }));
     }
-    for (let i = 0; i < 5; i++) jobs.push(rawRequest(f.port, req("GET", "/cgi-bin/bad.sh", ["Host: x", "Connection: close"], "", "HTTP/1.1"), { timeoutMs: 10000 }));
-    for (let i = 0; i < 5; i++) jobs.push(rawRequest(f.port, req("GET", "/cgi-bin/missing.sh", ["Host: x", "Connection: close"], "", "HTTP/1.1"), { timeoutMs: 10000 }));
-    for (let i = 0; i < 3; i++) jobs.push(rawRequest(ft.port, req("GET", `/cgi-bin/sleeper.sh?${marker()}`, ["Host: x"], "", "HTTP/1.1"), { timeoutMs: 5000, until: (d) => d.includes("</html>") }));
+    for (let i = 0; i < 5; i++) jobs.push(rawRequest(f.port, buildRequest("GET", "/cgi-bin/bad.sh", ["Host: x", "Connection: close"]), { timeoutMs: 10000 }));
+    for (let i = 0; i < 5; i++) jobs.push(rawRequest(f.port, buildRequest("GET", "/cgi-bin/missing.sh", ["Host: x", "Connection: close"]), { timeoutMs: 10000 }));
+    for (let i = 0; i < 3; i++) jobs.push(rawRequest(ft.port, buildRequest("GET", `/cgi-bin/sleeper.sh?${marker()}`, ["Host: x"]), { timeoutMs: 5000, until: (d) => d.includes("</html>") }));
     const killed: string[] = [];
     for (let i = 0; i < 5; i++) {
       const m = marker();
@@ -155,7 +155,7 @@ describe("CGI process lifecycle", () => {
       jobs.push(
         (async () => {
           const conn = await RawConnection.connect(f.port);
-          conn.write(req("GET", `/cgi-bin/streamer.sh?${m}`, ["Host: x"], "", "HTTP/1.1"));
+          conn.write(buildRequest("GET", `/cgi-bin/streamer.sh?${m}`, ["Host: x"]));
           await conn.readUntil((d) => d.includes("line\n"), 5000);
           conn.socket.resetAndDestroy();
         })(),
@@ -165,8 +165,8 @@ describe("CGI process lifecycle", () => {
     jobs.push(
       (async () => {
         const conn = await RawConnection.connect(f.port);
-        const one = req("GET", "/cgi-bin/hello.sh?ka", ["Host: x"], "", "HTTP/1.1");
-        conn.write([one, one, one, req("GET", "/cgi-bin/hello.sh?ka", ["Host: x", "Connection: close"], "", "HTTP/1.1")]);
+        const one = buildRequest("GET", "/cgi-bin/hello.sh?ka", ["Host: x"]);
+        conn.write([one, one, one, buildRequest("GET", "/cgi-bin/hello.sh?ka", ["Host: x", "Connection: close"])]);
         await conn.waitClose(10000);
         assert.equal(parseResponses(conn.received, { closed: true }).responses.length, 4);
         conn.destroy();

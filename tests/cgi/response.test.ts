@@ -4,10 +4,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { RawConnection, rawRequest } from "../helpers/raw-client.js";
+import { buildRequest, RawConnection, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, parseResponses } from "../helpers/http-response.js";
 import { startServer, type ServerFixture } from "../helpers/server.js";
-import { cgiHandlerFor, makeSite, req, shScript, type Site } from "./helpers.js";
+import { cgiHandlerFor, makeSite, shScript, type Site } from "./helpers.js";
 
 const SCRIPTS: Record<string, string> = {
   "hello.sh": shScript("printf 'Hello from CGI\\n'"),
@@ -51,7 +51,7 @@ describe("CGI response head (RFC 3875 section 6)", () => {
   });
 
   async function get(f: ServerFixture, target: string, method = "GET", version = "HTTP/1.0") {
-    const r = await rawRequest(f.port, req(method, target, ["Host: x", "Connection: close"], "", version), { timeoutMs: 10000 });
+    const r = await rawRequest(f.port, buildRequest(method, target, ["Host: x", "Connection: close"], { version }), { timeoutMs: 10000 });
     assert.ok(r.closed);
     return parseResponse(r.data, { closed: true, methods: [method] });
   }
@@ -155,7 +155,7 @@ describe("CGI response head (RFC 3875 section 6)", () => {
   it("HEAD runs the script and sends its head, never its body", async () => {
     for (const version of ["HTTP/1.0", "HTTP/1.1"]) {
       const f = version === "HTTP/1.0" ? f10 : f11;
-      const r = await rawRequest(f.port, req("HEAD", "/cgi-bin/hello.sh", ["Host: x"], "", version), { timeoutMs: 3000, until: (d) => d.includes("\r\n\r\n") });
+      const r = await rawRequest(f.port, buildRequest("HEAD", "/cgi-bin/hello.sh", ["Host: x"], { version }), { timeoutMs: 3000, until: (d) => d.includes("\r\n\r\n") });
       const text = r.data.toString("latin1");
       assert.match(text, /^HTTP\/1\.[01] 200 /);
       assert.ok(text.endsWith("\r\n\r\n"), JSON.stringify(text));
@@ -190,8 +190,8 @@ describe("HTTP/1.1: CGI responses are framed", () => {
   it("pipelined GETs on one connection: chunked bodies, the connection stays open", async () => {
     const conn = await RawConnection.connect(f.port);
     try {
-      const one = req("GET", "/cgi-bin/hello.sh", ["Host: x"], "", "HTTP/1.1");
-      conn.write([one, one, req("GET", "/cgi-bin/status.sh", ["Host: x"], "", "HTTP/1.1")]);
+      const one = buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x"]);
+      conn.write([one, one, buildRequest("GET", "/cgi-bin/status.sh", ["Host: x"])]);
       await conn.readUntil((d) => parseResponses(d).responses.length === 3, 10000);
       const { responses, complete } = parseResponses(conn.received);
       assert.ok(complete);
@@ -207,7 +207,7 @@ describe("HTTP/1.1: CGI responses are framed", () => {
   it("the script's Content-Length frames the body; keep-alive goes on", async () => {
     const conn = await RawConnection.connect(f.port);
     try {
-      conn.write([req("GET", "/cgi-bin/length.sh", ["Host: x"], "", "HTTP/1.1"), req("GET", "/cgi-bin/hello.sh", ["Host: x"], "", "HTTP/1.1")]);
+      conn.write([buildRequest("GET", "/cgi-bin/length.sh", ["Host: x"]), buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x"])]);
       await conn.readUntil((d) => parseResponses(d).responses.length === 2, 10000);
       const [a, b] = parseResponses(conn.received).responses;
       assert.equal(a?.framing, "length");
@@ -225,9 +225,9 @@ describe("HTTP/1.1: CGI responses are framed", () => {
     const conn = await RawConnection.connect(f.port);
     try {
       conn.write([
-        req("POST", "/cgi-bin/post-echo.sh", ["Host: x", "Content-Length: 11"], "hello world", "HTTP/1.1"),
-        req("POST", "/cgi-bin/post-echo.sh", ["Host: x", "Transfer-Encoding: chunked"], "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n", "HTTP/1.1"),
-        req("GET", "/cgi-bin/hello.sh", ["Host: x"], "", "HTTP/1.1"),
+        buildRequest("POST", "/cgi-bin/post-echo.sh", ["Host: x", "Content-Length: 11"], { body: "hello world" }),
+        buildRequest("POST", "/cgi-bin/post-echo.sh", ["Host: x", "Transfer-Encoding: chunked"], { body: "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n" }),
+        buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x"]),
       ]);
       await conn.readUntil((d) => parseResponses(d).responses.length === 3, 10000);
       const rs = parseResponses(conn.received).responses;
@@ -241,7 +241,7 @@ describe("HTTP/1.1: CGI responses are framed", () => {
   it("a script whose output falls short of its Content-Length: the connection closes", async () => {
     const conn = await RawConnection.connect(f.port);
     try {
-      conn.write([req("GET", "/cgi-bin/short.sh", ["Host: x"], "", "HTTP/1.1"), req("GET", "/cgi-bin/hello.sh", ["Host: x"], "", "HTTP/1.1")]);
+      conn.write([buildRequest("GET", "/cgi-bin/short.sh", ["Host: x"]), buildRequest("GET", "/cgi-bin/hello.sh", ["Host: x"])]);
       assert.ok(await conn.waitClose(10000), "closed");
       const text = conn.text;
       assert.match(text, /^HTTP\/1\.1 200 .*\r\n(?:[^\r\n]+\r\n)*Content-Length: 100\r\n(?:[^\r\n]+\r\n)*\r\nshort$/);

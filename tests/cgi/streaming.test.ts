@@ -5,11 +5,10 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, readFileSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import { startServer, type ServerFixture } from "../helpers/server.js";
-import { RawConnection } from "../helpers/raw-client.js";
-import { cgiHandlerFor, makeSite, req, shScript, type Site } from "./helpers.js";
+import { buildRequest, RawConnection } from "../helpers/raw-client.js";
+import { cgiHandlerFor, makeSite, shScript, type Site } from "./helpers.js";
 
 const GiB = 1024 * 1024 * 1024;
 
@@ -155,7 +154,7 @@ while True:
     const conn = await RawConnection.connect(f.port);
     try {
       conn.socket.pause();
-      conn.write(req("GET", `/cgi-bin/producer.py?${progress}`, ["Host: x"], "", "HTTP/1.1"));
+      conn.write(buildRequest("GET", `/cgi-bin/producer.py?${progress}`, ["Host: x"]));
       await new Promise((r) => setTimeout(r, 1500));
       const written = Number(readFileSync(progress, "utf8") || "0");
       // Socket buffers on both sides, the pipe and one chunk in flight: a few MiB, not the 100s a
@@ -174,11 +173,9 @@ while True:
   it("a script that does not read stops the client (stdin back-pressure), then gets every byte", async () => {
     const go = path.join(site.root, "tmp", "go");
     const total = 256 * MiB;
-    const sock = net.connect(f.port, "127.0.0.1");
-    await new Promise((r) => sock.once("connect", r));
-    let response = "";
-    sock.on("data", (d: Buffer) => (response += d.toString("latin1")));
-    sock.write(`POST /cgi-bin/late-count.sh?${go} HTTP/1.1\r\nHost: x\r\nContent-Length: ${total}\r\n\r\n`);
+    const conn = await RawConnection.connect(f.port);
+    const sock = conn.socket;
+    conn.write(buildRequest("POST", `/cgi-bin/late-count.sh?${go}`, ["Host: x", `Content-Length: ${total}`]));
     const block = Buffer.alloc(MiB, 7);
     let queued = 0;
     const fill = (): void => {
@@ -194,21 +191,12 @@ while True:
       const accepted = sock.bytesWritten - sock.writableLength;
       assert.ok(accepted < 48 * MiB, `the server took ${(accepted / MiB).toFixed(1)} MiB of a body nobody reads`);
       site.write("tmp/go", "");
-      const ok = await new Promise<boolean>((resolve) => {
-        const t = setTimeout(() => resolve(false), 30000);
-        const check = (): void => {
-          if (/\r\n\r\n[\s\S]*\d+\r?\n/.test(response) && /0\r\n\r\n$/.test(response)) {
-            clearTimeout(t);
-            resolve(true);
-          } else setTimeout(check, 20);
-        };
-        check();
-      });
-      assert.ok(ok, response.slice(0, 300));
-      assert.match(response, new RegExp(`\\r\\n${total}\\n`));
+      const ok = await conn.wait((c) => /\r\n\r\n[\s\S]*\d+\r?\n/.test(c.text) && /0\r\n\r\n$/.test(c.text), 30000);
+      assert.ok(ok, conn.text.slice(0, 300));
+      assert.match(conn.text, new RegExp(`\\r\\n${total}\\n`));
     } finally {
       clearInterval(filler);
-      sock.destroy();
+      conn.destroy();
     }
   });
 
@@ -220,7 +208,7 @@ while True:
       const conn = await RawConnection.connect(f.port);
       try {
         const t0 = Date.now();
-        conn.write(req("GET", `/cgi-bin/${script}`, ["Host: x"], "", "HTTP/1.1"));
+        conn.write(buildRequest("GET", `/cgi-bin/${script}`, ["Host: x"]));
         await conn.readUntil((d) => chunkedSoFar(d).body.includes("first\n"), 5000);
         const firstAt = Date.now() - t0;
         assert.ok(!conn.text.includes("second"), "the second line is not written yet");

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { exchange, rawRequest, removeDir, request, tempDir } from "../files/helpers.js";
+import { removeDir, tempDir } from "../files/helpers.js";
+import { buildRequest, exchange, RawConnection, request } from "../helpers/raw-client.js";
 import { cleanEnv, runProgram, startCli, waitFor, type RunningCli } from "./helpers.js";
 
 let root: string;
@@ -136,45 +137,33 @@ describe("stopping", () => {
 
   test("an idle keep-alive connection does not hold the exit", async () => {
     const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
-    const socket = net.connect({ host: "127.0.0.1", port: cli.port });
-    await new Promise<void>((r) => socket.once("connect", () => r()));
-    socket.write(rawRequest("GET", "/hello.txt"));
-    await new Promise<void>((r) => socket.once("data", () => r()));
+    const conn = await RawConnection.connect(cli.port);
+    conn.write(buildRequest("GET", "/hello.txt"));
+    await conn.readUntil((d) => d.length > 0, 10_000);
     const started = Date.now();
     const exit = await cli.stop("SIGINT");
     assert.deepEqual(exit, { code: 0, signal: null });
     assert.ok(Date.now() - started < 4000, "closed idle connections at once rather than waiting for the grace period");
-    socket.destroy();
+    conn.destroy();
   });
 
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     test(`${signal} during a slow download: new connections refused, the response finishes, then exit 0`, async () => {
       const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
-      const socket = net.connect({ host: "127.0.0.1", port: cli.port });
-      let received = 0;
-      let head = "";
-      socket.on("data", (c: Buffer) => {
-        if (head === "" || !head.includes("\r\n\r\n")) {
-          head += c.toString("latin1");
-          const end = head.indexOf("\r\n\r\n");
-          if (end >= 0) received += Buffer.byteLength(head.slice(end + 4), "latin1");
-        } else received += c.length;
-      });
-      const ended = new Promise<void>((r) => socket.once("end", () => r()));
-      socket.write(rawRequest("GET", "/big.bin"));
-      await new Promise<void>((r) => socket.once("data", () => r()));
-      socket.pause();
+      const conn = await RawConnection.connect(cli.port);
+      conn.write(buildRequest("GET", "/big.bin"));
+      await conn.readUntil((d) => d.length > 0, 10_000);
+      conn.socket.pause();
       const exit = cli.stop(signal, 20_000);
       // The listener closes: new connections are refused (polled: the signal takes a moment to arrive).
       const connectOnce = (): Promise<string> =>
-        new Promise((resolve) => {
-          const s = net.connect({ host: "127.0.0.1", port: cli.port });
-          s.once("connect", () => {
-            s.destroy();
-            resolve("connected");
-          });
-          s.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? "error"));
-        });
+        RawConnection.connect(cli.port).then(
+          (c) => {
+            c.destroy();
+            return "connected";
+          },
+          (err: NodeJS.ErrnoException) => err.code ?? "error",
+        );
       let outcome = await connectOnce();
       // A connection that raced the close may be accepted, or reset by the closing listener: try again.
       for (let i = 0; i < 100 && (outcome === "connected" || outcome === "ECONNRESET"); i++) {
@@ -183,10 +172,12 @@ describe("stopping", () => {
       }
       assert.equal(outcome, "ECONNREFUSED");
       assert.equal(cli.child.exitCode, null, "still running while the response is in flight");
-      socket.resume();
-      await ended;
-      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
-      assert.equal(received, 32 * 1024 * 1024);
+      conn.socket.resume();
+      assert.ok(await conn.wait((c) => c.ended, 60_000), "the response ran to its end");
+      const data = conn.received;
+      const headEnd = data.indexOf("\r\n\r\n");
+      assert.match(data.toString("latin1", 0, headEnd < 0 ? data.length : headEnd + 4), /^HTTP\/1\.1 200 OK\r\n/);
+      assert.equal(headEnd < 0 ? 0 : data.length - (headEnd + 4), 32 * 1024 * 1024);
       assert.deepEqual(await exit, { code: 0, signal: null });
     });
   }
@@ -196,7 +187,7 @@ describe("options that change what is served", () => {
   test("-p HTTP/1.0: responses say HTTP/1.0 and the connection closes after each", async () => {
     const cli = await startCli(["-b", "127.0.0.1", "-d", root, "-p", "HTTP/1.0", "0"]);
     try {
-      const ex = await exchange(cli.port, rawRequest("GET", "/hello.txt") + rawRequest("GET", "/hello.txt"));
+      const ex = await exchange(cli.port, buildRequest("GET", "/hello.txt") + buildRequest("GET", "/hello.txt"));
       assert.equal(ex.responses.length, 1);
       assert.equal(ex.responses[0]?.statusLine, "HTTP/1.0 200 OK");
       assert.equal(ex.responses[0]?.body.toString(), "Hello, world!\n");
@@ -209,7 +200,7 @@ describe("options that change what is served", () => {
   test("default HTTP/1.1: pipelined requests answered on one connection, each framed", async () => {
     const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
     try {
-      const ex = await exchange(cli.port, rawRequest("GET", "/hello.txt") + rawRequest("GET", "/dir/") + rawRequest("GET", "/page.html", ["Connection: close"]));
+      const ex = await exchange(cli.port, buildRequest("GET", "/hello.txt") + buildRequest("GET", "/dir/") + buildRequest("GET", "/page.html", ["Connection: close"]));
       assert.deepEqual(ex.responses.map((r) => r.statusLine), ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 200 OK"]);
       assert.equal(ex.responses[2]?.body.toString(), "<p>page</p>");
       assert.equal(ex.rest.length, 0);
@@ -271,14 +262,7 @@ describe("options that change what is served", () => {
       assert.equal((await request(cli.port, "GET", "/hello.txt")).status, 200);
       if (cli.host === "::") {
         // The same socket answers over IPv6 too.
-        const reply = await new Promise<string>((resolve, reject) => {
-          let data = "";
-          const s = net.connect({ host: "::1", port: cli.port });
-          s.on("data", (c: Buffer) => (data += c.toString("latin1")));
-          s.on("end", () => resolve(data));
-          s.on("error", reject);
-          s.write("GET /hello.txt HTTP/1.0\r\n\r\n");
-        });
+        const reply = (await exchange(cli.port, buildRequest("GET", "/hello.txt", [], { version: "HTTP/1.0" }), { host: "::1" })).data.toString("latin1");
         assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nHello, world!\n$/);
         // Log lines are written once per event-loop turn: give the line its turn.
         await waitFor(() => /^::1 - - \[/m.test(cli.stderr()));

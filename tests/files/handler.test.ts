@@ -11,9 +11,10 @@ import path from "node:path";
 import { SimpleHTTPRequestHandler } from "../../src/handlers/simple-handler.js";
 import { BufferSource, type BodySource } from "../../src/files/body-source.js";
 import type { ResponseWriter } from "../../src/server/response-writer.js";
-import { exchange, rawRequest, removeDir, request, startServer, tempDir, QuietHandler, httpDate, type RawResponse, type TestServer } from "./helpers.js";
+import { removeDir, startServer, tempDir, QuietHandler, httpDate, type TestServer } from "./helpers.js";
+import { buildRequest, exchange, request, type ParsedResponse } from "../helpers/raw-client.js";
 
-function withoutDate(r: RawResponse): Array<readonly [string, string]> {
+function withoutDate(r: ParsedResponse): Array<readonly [string, string]> {
   return r.headers.filter(([n]) => n.toLowerCase() !== "date");
 }
 
@@ -52,7 +53,7 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
   let outside: string;
   let server: TestServer;
   let extra: TestServer;
-  const get = (target: string, headers: readonly string[] = [], method = "GET"): Promise<RawResponse> => request(server.port, method, target, headers);
+  const get = (target: string, headers: readonly string[] = [], method = "GET"): Promise<ParsedResponse> => request(server.port, method, target, headers);
 
   before(async () => {
     root = tempDir();
@@ -150,12 +151,12 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
     const lastmod = httpDate(statSync(path.join(root, "hello.txt")).mtimeMs);
     const ex = await exchange(
       server.port,
-      rawRequest("GET", "/hello.txt") +
-        rawRequest("HEAD", "/hello.txt") +
-        rawRequest("GET", "/d/") +
-        rawRequest("GET", "/d") +
-        rawRequest("GET", "/hello.txt", [`If-Modified-Since: ${lastmod}`]) +
-        rawRequest("GET", "/site/", ["Connection: close"]),
+      buildRequest("GET", "/hello.txt") +
+        buildRequest("HEAD", "/hello.txt") +
+        buildRequest("GET", "/d/") +
+        buildRequest("GET", "/d") +
+        buildRequest("GET", "/hello.txt", [`If-Modified-Since: ${lastmod}`]) +
+        buildRequest("GET", "/site/", ["Connection: close"]),
     );
     assert.deepEqual(ex.responses.map((r) => r.status), [200, 200, 200, 301, 304, 200]);
     assert.ok(ex.responses.every((r) => r.version === "HTTP/1.1"));
@@ -168,7 +169,7 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
   });
 
   test("keep-alive: a 404 is answered and closes the connection (CPython's send_error)", async () => {
-    const ex = await exchange(server.port, rawRequest("GET", "/nope") + rawRequest("GET", "/hello.txt"));
+    const ex = await exchange(server.port, buildRequest("GET", "/nope") + buildRequest("GET", "/hello.txt"));
     assert.deepEqual(ex.responses.map((r) => r.status), [404]);
     assert.equal(ex.responses[0]?.header("Connection"), "close");
   });

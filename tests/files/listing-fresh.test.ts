@@ -8,7 +8,8 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync, renameSync, unlinkSync, rmdirSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { removeDir, request, startServer, tempDir, type TestServer } from "./helpers.js";
+import { removeDir, startServer, tempDir, type TestServer } from "./helpers.js";
+import { request } from "../helpers/raw-client.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

@@ -7,7 +7,8 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync, symlinkSync } from "node:fs";
 import path from "node:path";
-import { removeDir, request, startServer, tempDir, type RawResponse, type TestServer } from "./helpers.js";
+import { removeDir, startServer, tempDir, type TestServer } from "./helpers.js";
+import { request, type ParsedResponse } from "../helpers/raw-client.js";
 
 /** The bytes of `text` with each `\u{DC80..DCFF}` standing for a raw byte (Python's surrogateescape). */
 function surrogateescape(text: string): Buffer {
@@ -26,7 +27,7 @@ function hrefs(body: Buffer): string[] {
 describe("directory listings", () => {
   let root: string;
   let server: TestServer;
-  const get = (target: string, method = "GET"): Promise<RawResponse> => request(server.port, method, target);
+  const get = (target: string, method = "GET"): Promise<ParsedResponse> => request(server.port, method, target);
 
   before(async () => {
     root = tempDir();

@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync, chmodSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { removeDir, request, tempDir } from "./helpers.js";
+import { removeDir, tempDir } from "./helpers.js";
+import { request } from "../helpers/raw-client.js";
 import { runCli, startCli, type RunningCli } from "../cli/helpers.js";
 
 const asRoot = process.getuid?.() === 0;

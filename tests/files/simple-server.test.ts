@@ -9,12 +9,13 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync, statSync, utimesSync } from "node:fs";
 import path from "node:path";
-import { exchange, rawRequest, removeDir, request, startServer, tempDir, httpDate, type RawResponse, type TestServer } from "./helpers.js";
+import { removeDir, startServer, tempDir, httpDate, type TestServer } from "./helpers.js";
+import { buildRequest, exchange, request, type ParsedResponse } from "../helpers/raw-client.js";
 
 const DATA = Buffer.from("We are the knights who say Ni!");
 
 /** CPython's check_status_and_reason: status, a reason, HTTP/1.0, connection closed. */
-function checkStatus(r: RawResponse, status: number, data?: Buffer): Buffer {
+function checkStatus(r: ParsedResponse, status: number, data?: Buffer): Buffer {
   assert.equal(r.status, status, `${r.statusLine}\n${r.body.toString("latin1").slice(0, 300)}`);
   assert.notEqual(r.reason, "");
   assert.equal(r.version, "HTTP/1.0");
@@ -30,7 +31,7 @@ describe("SimpleHTTPServerTestCase (CPython) over a real socket", () => {
   let server: TestServer;
   let lastModified: string;
   let mtimeMs: number;
-  const get = (target: string, headers: readonly string[] = [], method = "GET"): Promise<RawResponse> => request(server.port, method, target, headers);
+  const get = (target: string, headers: readonly string[] = [], method = "GET"): Promise<ParsedResponse> => request(server.port, method, target, headers);
 
   before(async () => {
     root = tempDir();
@@ -253,7 +254,7 @@ describe("SimpleHTTPServerTestCase (CPython) over a real socket", () => {
   });
 
   test("one request per connection under HTTP/1.0: the second pipelined request is not answered", async () => {
-    const ex = await exchange(server.port, rawRequest("GET", `/${base}/test`) + rawRequest("GET", `/${base}/test`));
+    const ex = await exchange(server.port, buildRequest("GET", `/${base}/test`) + buildRequest("GET", `/${base}/test`));
     assert.equal(ex.responses.length, 1);
     assert.deepEqual(ex.responses[0]?.body, DATA);
     assert.equal(ex.rest.length, 0);

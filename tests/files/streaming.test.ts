@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { readFileSync, readdirSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { removeDir, request, tempDir } from "./helpers.js";
+import { removeDir, tempDir } from "./helpers.js";
+import { buildRequest, RawConnection, request } from "../helpers/raw-client.js";
 import { startCli } from "../cli/helpers.js";
 
 const SIZE = 256 * 1024 * 1024;
@@ -109,18 +110,13 @@ test("clients that leave mid-download: no traceback, no file left open, the serv
   const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
   try {
     for (let i = 0; i < 10; i++) {
-      await new Promise<void>((resolve, reject) => {
-        let got = 0;
-        const s = net.connect({ host: "127.0.0.1", port: cli.port }, () => s.write("GET /big2.bin HTTP/1.1\r\nHost: x\r\n\r\n"));
-        s.on("data", (c: Buffer) => {
-          got += c.length;
-          if (got > 256 * 1024) {
-            s.destroy();
-            resolve();
-          }
-        });
-        s.on("error", reject);
-      });
+      const conn = await RawConnection.connect(cli.port);
+      conn.write(buildRequest("GET", "/big2.bin", ["Host: x"]));
+      try {
+        await conn.readUntil((d) => d.length > 256 * 1024, 10_000);
+      } finally {
+        conn.destroy();
+      }
     }
     // The server notices each reset when it next writes; give it a moment, then look.
     const openOnBig = (): number => {

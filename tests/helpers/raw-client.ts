@@ -1,15 +1,26 @@
 /**
- * Raw TCP clients for black-box tests: send exact bytes, get exact bytes back,
- * and learn whether the server closed the connection.
+ * The raw TCP client of every black-box test: send exact bytes, get exact
+ * bytes back, and learn whether the server closed the connection.
  *
+ * - `buildRequest(method, target, headers, { body, version })`: the bytes of
+ *   one request (HTTP/1.1 and `Host: 127.0.0.1` unless told otherwise).
  * - `rawRequest(port, bytes, opts)`: one-shot; connect, send, collect until the
- *   server closes (or `until` matches, or `timeoutMs` passes).
+ *   server closes (or `until` matches, or `timeoutMs` passes). Never throws on
+ *   what the server does: the result says what happened.
+ * - `exchange(port, bytes, opts)`: connect, send, read until the server closes
+ *   (rejects if it resets or keeps the connection open), and parse what came
+ *   back into responses.
+ * - `request(port, method, target, headers)`: one request with
+ *   `Connection: close`, its single response (rejects on anything else).
  * - `RawConnection`: an open connection for step-by-step tests (keep-alive,
  *   pipelining, trickling, back-pressure).
  *
  * Strings are sent as latin-1 (one byte per char), so `"\xff"` is byte 0xff.
  */
 import net from "node:net";
+import { parseResponses, type ParsedResponse } from "./http-response.js";
+
+export type { ParsedResponse } from "./http-response.js";
 
 /** Bytes to send: a Buffer, a latin-1 string, or a list of them written one after another. */
 export type RawBytes = Buffer | string | ReadonlyArray<Buffer | string>;
@@ -46,6 +57,29 @@ export function toBuffers(bytes: RawBytes): Buffer[] {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The parts of a request after its header lines (see `buildRequest`). */
+export interface RequestParts {
+  /** Bytes after the blank line (strings as latin-1; default none). */
+  body?: string | Buffer;
+  /** The request line's version (default `HTTP/1.1`). */
+  version?: string;
+}
+
+/**
+ * The bytes of one request as a latin-1 string: `METHOD target VERSION`, the
+ * header lines in order, the blank line, then `body`. For HTTP/1.1 a
+ * `Host: 127.0.0.1` line comes first unless `headers` has a Host line.
+ * Strings concatenate into a pipeline: `buildRequest(...) + buildRequest(...)`.
+ */
+export function buildRequest(method: string, target: string, headers: readonly string[] = [], parts: RequestParts = {}): string {
+  const version = parts.version ?? "HTTP/1.1";
+  const lines = [`${method} ${target} ${version}`];
+  if (version === "HTTP/1.1" && !headers.some((h) => /^host:/i.test(h))) lines.push("Host: 127.0.0.1");
+  lines.push(...headers, "", "");
+  const body = parts.body ?? "";
+  return lines.join("\r\n") + (typeof body === "string" ? body : body.toString("latin1"));
+}
+
 /** Connects, sends `bytes`, and collects the reply until the server closes, `until` matches or `timeoutMs` passes. */
 export async function rawRequest(port: number, bytes: RawBytes, opts: RawRequestOptions = {}): Promise<RawResult> {
   const conn = await RawConnection.connect(port, opts.host);
@@ -65,13 +99,85 @@ export async function rawRequest(port: number, bytes: RawBytes, opts: RawRequest
   }
 }
 
+/** Options of `exchange`. */
+export interface ExchangeOptions {
+  /** Host to connect to (default `127.0.0.1`). */
+  host?: string;
+  /** How long the server may take to close the connection before the exchange rejects (default 10000 ms). */
+  timeoutMs?: number;
+  /**
+   * The method of each request in order (HEAD responses have no body).
+   * Default: read from the bytes sent, the first word of the first line and
+   * of every line after a blank one.
+   */
+  methods?: readonly string[];
+}
+
+/** What came back on one connection that the server closed. */
+export interface Exchange {
+  /** The final responses in order (interim 1xx ones left out). */
+  readonly responses: ParsedResponse[];
+  /** Bytes after the last complete response (empty when every byte belonged to one). */
+  readonly rest: Buffer;
+  /** Everything the server sent. */
+  readonly data: Buffer;
+  /** The server closed the connection (always: the exchange rejects otherwise). */
+  readonly closed: true;
+}
+
+/** The first word of the first line and of each line after a blank one. */
+function methodsOf(text: string): string[] {
+  const lines = text.split("\r\n");
+  return lines.filter((_, i) => i === 0 || lines[i - 1] === "").map((l) => l.split(" ")[0] ?? "").filter(Boolean);
+}
+
+/**
+ * Sends `bytes` (in one write) on a new connection, reads until the server
+ * closes it and splits what arrived into responses. Rejects if the connection
+ * is reset, or still open after `timeoutMs` (so a server that keeps a
+ * connection open when it should not fails the test).
+ */
+export async function exchange(port: number, bytes: RawBytes, opts: ExchangeOptions = {}): Promise<Exchange> {
+  const request = Buffer.concat(toBuffers(bytes));
+  const methods = opts.methods ?? methodsOf(request.toString("latin1"));
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  const conn = await RawConnection.connect(port, opts.host);
+  try {
+    conn.write(request);
+    await conn.wait((c) => c.ended || c.error !== null, timeoutMs);
+    if (!conn.ended) {
+      if (conn.error !== null) throw conn.error;
+      const got = parseResponses(conn.received, { methods }).responses.filter((r) => !r.interim);
+      throw new Error(`connection still open after ${timeoutMs} ms (${got.length} responses: ${got.map((r) => r.statusLine).join(", ")})`);
+    }
+    const data = conn.received;
+    const { responses, rest } = parseResponses(data, { closed: true, methods });
+    return { responses: responses.filter((r) => !r.interim), rest, data, closed: true };
+  } finally {
+    conn.destroy();
+  }
+}
+
+/**
+ * One request on its own connection with `Connection: close` added to
+ * `headers`; returns the single response, and rejects if the server sent
+ * anything else or did not close.
+ */
+export async function request(port: number, method: string, target: string, headers: readonly string[] = []): Promise<ParsedResponse> {
+  const ex = await exchange(port, buildRequest(method, target, [...headers, "Connection: close"]), { methods: [method] });
+  if (ex.responses.length !== 1) throw new Error(`expected one response to ${method} ${target}, got ${ex.responses.length}`);
+  if (ex.rest.length !== 0) throw new Error(`extra bytes after the response to ${method} ${target}: ${JSON.stringify(ex.rest.toString("latin1").slice(0, 80))}`);
+  return ex.responses[0] as ParsedResponse;
+}
+
 /** An open client connection that records everything it receives. */
 export class RawConnection {
   readonly socket: net.Socket;
   #chunks: Buffer[] = [];
   #received: Buffer = Buffer.alloc(0);
   #closed = false;
-  #reset = false;
+  #ended = false;
+  #error: Error | null = null;
   #waiters = new Set<() => void>();
 
   private constructor(socket: net.Socket) {
@@ -80,11 +186,13 @@ export class RawConnection {
       this.#chunks.push(d);
       this.#notify();
     });
-    socket.on("error", () => {
-      this.#reset = true;
+    socket.on("error", (err: Error) => {
+      this.#error ??= err;
+      this.#notify();
     });
     socket.on("end", () => {
       this.#closed = true;
+      this.#ended = true;
       this.#notify();
     });
     socket.on("close", () => {
@@ -128,9 +236,19 @@ export class RawConnection {
     return this.#closed;
   }
 
+  /** The server ended the connection in order (FIN), not by a reset. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** The connection saw an error (ECONNRESET, EPIPE). */
   get reset(): boolean {
-    return this.#reset;
+    return this.#error !== null;
+  }
+
+  /** The first error the connection saw, or null. */
+  get error(): Error | null {
+    return this.#error;
   }
 
   /** Sends bytes (strings as latin-1). Errors are recorded, not thrown. */
