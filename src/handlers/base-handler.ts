@@ -201,24 +201,28 @@ export class BaseHTTPRequestHandler {
 
   /** Runs the connection: `setup()`, `handle()`, then `finish()` whatever happened. */
   async run(): Promise<void> {
-    await this.setup();
+    const ready = this.setup();
+    if (ready !== SETTLED) await ready;
     try {
       await this.handle();
     } finally {
-      await this.finish();
+      const finished = this.finish();
+      if (finished !== SETTLED) await finished;
     }
   }
 
   /** Prepares the connection (TCP_NODELAY, timeouts). */
-  async setup(): Promise<void> {
+  setup(): Promise<void> {
+    // Not async (no promise per connection); an override may well be.
     if (this.disableNagleAlgorithm) this.request.setNoDelay(true);
     const t = this.timeout ?? this.writeTimeout;
     this.wfile.timeoutMs = t > 0 ? t * 1000 : null;
+    return SETTLED;
   }
 
   /** Flushes the output; the server closes the connection afterwards. */
-  async finish(): Promise<void> {
-    await this.wfile.flush();
+  finish(): Promise<void> {
+    return this.wfile.flush();
   }
 
   /** Handles requests until the connection is to close. */

@@ -6,6 +6,7 @@ import type { ClientAddress, ConnectionHandler, RequestHandlerClass, RequestServ
 type Queued = readonly [Socket, ClientAddress];
 
 const LINGER_MS = 2000;
+const ignore = (): void => {};
 
 /**
  * Connections closing gracefully, with the time by which they are destroyed
@@ -167,7 +168,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   }
 
   #onConnection(socket: Socket): void {
-    socket.on("error", () => {}); // reported through reads and writes, never as a crash
+    socket.on("error", ignore); // reported through reads and writes, never as a crash
     if (this.#closing) {
       socket.destroy();
       return;
@@ -199,7 +200,8 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     this.#active.set(socket, null);
     this.#connections++;
     try {
-      if (!(await this.verifyRequest(socket, address))) {
+      const verified = this.verifyRequest(socket, address);
+      if (verified === false || (verified !== true && !(await verified))) {
         this.shutdownRequest(socket);
         return;
       }
@@ -346,7 +348,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   shutdownRequest(request: Socket): void {
     if (request.destroyed) return;
     request.removeAllListeners("data");
-    request.on("data", () => {});
+    request.on("data", ignore);
     request.resume();
     let peerEnded = request.readableEnded;
     const kill = (): void => {
