@@ -34,11 +34,13 @@ const ignore = (): void => {};
  * (most responses are flushed at once by the handler anyway).
  */
 let toFlush: ResponseWriter[] = [];
+/** The writers' method `flushAll` calls: module-private, not part of wfile's API. */
+const RUN_SCHEDULED_FLUSH: unique symbol = Symbol("runScheduledFlush");
 
 function flushAll(): void {
   const writers = toFlush;
   toFlush = [];
-  for (const w of writers) w.flushScheduled();
+  for (const w of writers) w[RUN_SCHEDULED_FLUSH]();
 }
 
 function scheduleFlush(w: ResponseWriter): void {
@@ -204,7 +206,7 @@ export class ResponseWriter {
   }
 
   /** Called once per event-loop turn for a writer that queued output (see `scheduleFlush`). */
-  flushScheduled(): void {
+  [RUN_SCHEDULED_FLUSH](): void {
     this.#flushScheduled = false;
     if (this.#pending.length > 0) this.#flushNow();
   }
