@@ -200,8 +200,16 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     this.#active.set(socket, null);
     this.#connections++;
     try {
-      const verified = this.verifyRequest(socket, address);
-      if (verified === false || (verified !== true && !(await verified))) {
+      let verified: boolean | Promise<boolean>;
+      try {
+        verified = this.verifyRequest(socket, address);
+        if (verified !== true && verified !== false) verified = await verified;
+      } catch (err) {
+        // A throwing verifyRequest() refuses the connection; it never takes the server down.
+        this.handleError(socket, address, err);
+        verified = false;
+      }
+      if (!verified) {
         this.shutdownRequest(socket);
         return;
       }

@@ -27,6 +27,8 @@ export class SocketReader {
     socket.on("end", () => this.#onEnd());
     socket.on("close", () => this.#onEnd());
     socket.on("timeout", () => {
+      // The socket's timer has fired and stays off until reset: the next wait must set it again.
+      this.#timeoutMs = -1;
       const w = this.#waiter;
       if (w) {
         this.#waiter = null;

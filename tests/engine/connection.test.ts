@@ -278,6 +278,31 @@ describe("timeouts", () => {
     });
   });
 
+  it("a read times out even after the socket's timer already fired while the handler was busy", async () => {
+    // The timer fires (unnoticed) during the handler's own work; the body read that
+    // follows, with the same timeout value, must arm it again instead of waiting forever.
+    class T extends QuietHandler {
+      async do_POST(): Promise<void> {
+        await sleep(700);
+        await this.rfile.read();
+        this.sendResponse(200);
+        this.sendHeader("Content-Length", 0);
+        await this.endHeaders();
+      }
+    }
+    T.prototype.protocolVersion = "HTTP/1.1";
+    T.prototype.timeout = 0.3;
+    T.prototype.keepAliveTimeout = 0.3;
+    await withServer(T, async ({ port }) => {
+      const t0 = Date.now();
+      const r = await rawRequest(port, "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n123", { timeoutMs: 5000 });
+      const took = Date.now() - t0;
+      assert.ok(r.closed, "the connection is closed, not left waiting for the rest of the body");
+      assert.equal(r.timedOut, false);
+      assert.ok(took >= 900 && took < 4000, `closed after ${took} ms`);
+    });
+  });
+
   it("keepAliveTimeout: an idle persistent connection closes quietly", async () => {
     class T extends Http11 {}
     T.prototype.keepAliveTimeout = 0.2;

@@ -206,6 +206,27 @@ describe("serving", () => {
     }, { ServerClass: Refusing });
   });
 
+  it("a verifyRequest() that throws or rejects refuses that connection, reports it, and the server goes on", async () => {
+    let calls = 0;
+    class Throwing extends ThreadingHTTPServer {
+      override verifyRequest(): boolean | Promise<boolean> {
+        calls++;
+        if (calls === 1) throw new Error("verify exploded");
+        if (calls === 2) return Promise.reject(new Error("verify rejected"));
+        return true;
+      }
+    }
+    await withServer(Hello, async ({ port, errors }) => {
+      for (let i = 0; i < 2; i++) {
+        const r = await rawRequest(port, GET10);
+        assert.ok(r.closed);
+        assert.equal(r.data.length, 0, "nothing is answered on a refused connection");
+      }
+      assert.equal(parseResponse((await rawRequest(port, GET10)).data, { closed: true }).status, 200);
+      assert.deepEqual(errors.map((e) => (e as Error).message), ["verify exploded", "verify rejected"]);
+    }, { ServerClass: Throwing });
+  });
+
   it("an async verifyRequest() is awaited", async () => {
     class Async extends ThreadingHTTPServer {
       override async verifyRequest(): Promise<boolean> {
