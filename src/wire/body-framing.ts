@@ -25,6 +25,8 @@ const KNOWN_CODINGS = new Set(["chunked", "gzip", "x-gzip", "deflate", "compress
  * the response (RFC 9112 section 6.1), so no leftover byte is read as a request.
  */
 export function decideBodyFraming(headers: HeaderMap, major: number, minor: number): FramingDecision {
+  // Most requests have neither header: answer without building the lists.
+  if (!headers.has("transfer-encoding") && !headers.has("content-length")) return NONE;
   const te = headers.getAll("transfer-encoding");
   const cl = headers.getAll("content-length");
   if (te.length > 0) {

@@ -1,4 +1,20 @@
 /**
+ * Lower-cased names looked up by code ("Connection", "If-Modified-Since"...):
+ * remembered, so a lookup per request does not allocate a new string.
+ * Bounded, as a subclass might look up names taken from requests.
+ */
+const LOWER = new Map<string, string>();
+
+function lowerName(name: string): string {
+  let l = LOWER.get(name);
+  if (l === undefined) {
+    l = name.toLowerCase();
+    if (LOWER.size < 256) LOWER.set(name, l);
+  }
+  return l;
+}
+
+/**
  * The request headers: case-insensitive, in arrival order, repeated names kept,
  * values decoded as latin-1 (one char per byte) like CPython's `HTTPMessage`.
  */
@@ -44,7 +60,7 @@ export class HeaderMap implements Iterable<[name: string, value: string]> {
   get(name: string): string | undefined;
   get<T>(name: string, fallback: T): string | T;
   get<T>(name: string, fallback?: T): string | T | undefined {
-    const key = name.toLowerCase();
+    const key = lowerName(name);
     const lower = this.#lower;
     for (let i = 0; i < lower.length; i++) if (lower[i] === key) return this.#values[i];
     return fallback;
@@ -52,7 +68,7 @@ export class HeaderMap implements Iterable<[name: string, value: string]> {
 
   /** Every value of the field in arrival order (Python's `Message.get_all`), empty when absent. */
   getAll(name: string): string[] {
-    const key = name.toLowerCase();
+    const key = lowerName(name);
     const out: string[] = [];
     for (let i = 0; i < this.#lower.length; i++) if (this.#lower[i] === key) out.push(this.#values[i] as string);
     return out;
@@ -60,7 +76,15 @@ export class HeaderMap implements Iterable<[name: string, value: string]> {
 
   /** True when at least one field has this name (Python's `name in headers`). */
   has(name: string): boolean {
-    return this.#lower.includes(name.toLowerCase());
+    return this.#lower.includes(lowerName(name));
+  }
+
+  /** How many fields have this name. */
+  count(name: string): number {
+    const key = lowerName(name);
+    let n = 0;
+    for (const l of this.#lower) if (l === key) n++;
+    return n;
   }
 
   /** Number of fields, repeated names counted each time (Python's `len(headers)`). */

@@ -187,7 +187,7 @@ export class RequestHeadParser {
     let mustClose = false;
     if (!line.http09) {
       if (line.major > 1 || (line.major === 1 && line.minor >= 1)) {
-        const hosts = headers.getAll("host").length;
+        const hosts = headers.count("host");
         if (hosts !== 1) {
           throw new HttpParseError("ERR_HOST", 400, hosts === 0 ? "Bad request: missing Host header" : "Bad request: more than one Host header");
         }
