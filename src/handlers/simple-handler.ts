@@ -75,13 +75,16 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /**
    * A subclass with these options bound, for servers that construct handlers
    * with three arguments (CPython's `functools.partial(Handler, directory=...)`).
+   * Every connection gets the same frozen copy of `options`.
    */
   static withOptions<T extends typeof SimpleHTTPRequestHandler>(this: T, options: SimpleHandlerOptions): T {
     const Base = this as typeof SimpleHTTPRequestHandler;
+    // One frozen copy shared by every connection: a constructor cannot change it for the next one.
+    const bound: SimpleHandlerOptions = Object.freeze({ ...options });
     const Bound = class extends Base {
       constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, more?: SimpleHandlerOptions) {
         // One handler per connection: no options object is built unless there are more options.
-        super(request, clientAddress, server, more === undefined ? options : { ...options, ...more });
+        super(request, clientAddress, server, more === undefined ? bound : { ...bound, ...more });
       }
     };
     Object.defineProperty(Bound, "name", { value: this.name });
@@ -220,8 +223,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /** Copies `source` to `outputfile` in large chunks, waiting whenever the client is slower than the disk. */
   async copyfile(source: BodySource, outputfile: ResponseWriter): Promise<void> {
-    if (source instanceof BufferSource) {
-      // Already in memory (cached file, listing): one write, no read round trips.
+    // Exactly a BufferSource (a subclass may override read()): already in memory
+    // (cached file, listing), so one write and no read round trips.
+    if (source instanceof BufferSource && source.constructor === BufferSource) {
       await outputfile.write(source.readNow(Number.MAX_SAFE_INTEGER));
       return;
     }

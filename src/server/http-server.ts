@@ -11,7 +11,8 @@ const ignore = (): void => {};
 /**
  * Connections closing gracefully, with the time by which they are destroyed
  * whatever the client does. One sweeping interval serves them all (a timer
- * per connection cost a timer-list insertion and removal on every close).
+ * per connection cost a timer-list insertion and removal on every close), so
+ * a client that never closes its side is cut 2 to 2.5 s after our end.
  */
 const lingering = new Map<Socket, number>();
 let sweeper: NodeJS.Timeout | null = null;

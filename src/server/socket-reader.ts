@@ -16,8 +16,10 @@ export class SocketReader {
   #pos = 0;
   #ended = false;
   #paused = false;
-  /** The socket timeout this reader set last. */
+  /** The socket timeout this reader set last (-1 once it fired). */
   #timeoutMs = 0;
+  /** When bytes last arrived (Date.now()); Node restarted the socket's timer then. */
+  #dataAt = 0;
   #waiter: { resolve: () => void; reject: (e: Error) => void } | null = null;
 
   constructor(socket: Socket, highWaterMark = 64 * 1024) {
@@ -38,6 +40,7 @@ export class SocketReader {
   }
 
   #onData(chunk: Buffer): void {
+    this.#dataAt = Date.now();
     if (this.#pos >= this.#buf.length) {
       this.#buf = chunk;
     } else {
@@ -111,10 +114,13 @@ export class SocketReader {
       this.#paused = false;
       this.#socket.resume();
     }
-    // Re-arming the socket's timer costs a timer-list insertion; Node already restarts it
-    // on every read and write, so only a changed value needs a call.
+    // Re-arming the socket's timer costs a timer-list insertion. Node restarts it on
+    // every read and write, so a wait that begins as the last bytes arrive (the next
+    // request of a keep-alive connection, a body read at once) already has its full
+    // time; any other wait (after a handler worked for a while, a changed value, a
+    // timer that fired) arms it afresh, so every wait gets all of `timeoutMs`.
     const t = timeoutMs !== null && timeoutMs > 0 ? timeoutMs : 0;
-    if (t !== this.#timeoutMs || t !== this.#socket.timeout) {
+    if (t !== this.#timeoutMs || t !== this.#socket.timeout || Date.now() - this.#dataAt > 1) {
       this.#timeoutMs = t;
       this.#socket.setTimeout(t);
     }

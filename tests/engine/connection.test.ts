@@ -303,6 +303,41 @@ describe("timeouts", () => {
     });
   });
 
+  it("each read gets the whole `timeout`, however long the handler worked before it", async () => {
+    // CPython gives every recv() the full timeout. The handler works 450 ms, then reads;
+    // the body comes 300 ms into that read, within its 600 ms.
+    let outcome = "";
+    class T extends QuietHandler {
+      async do_POST(): Promise<void> {
+        await sleep(450);
+        try {
+          outcome = (await this.rfile.read()).toString("latin1");
+        } catch (err) {
+          outcome = (err as Error).name;
+          throw err;
+        }
+        this.sendResponse(200);
+        this.sendHeader("Content-Length", 0);
+        await this.endHeaders();
+      }
+    }
+    T.prototype.protocolVersion = "HTTP/1.1";
+    T.prototype.timeout = 0.6;
+    await withServer(T, async ({ port }) => {
+      const c = await RawConnection.connect(port);
+      try {
+        c.write("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\nConnection: close\r\n\r\n");
+        await sleep(750);
+        c.write("ok");
+        assert.ok(await c.waitClose(5000));
+        assert.equal(outcome, "ok");
+        assert.equal(parseResponse(c.received, { closed: true }).status, 200);
+      } finally {
+        c.destroy();
+      }
+    });
+  });
+
   it("keepAliveTimeout: an idle persistent connection closes quietly", async () => {
     class T extends Http11 {}
     T.prototype.keepAliveTimeout = 0.2;
