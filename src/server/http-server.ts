@@ -1,43 +1,12 @@
 import net, { type Socket } from "node:net";
 import os from "node:os";
 import { format } from "node:util";
+import { linger, unlinger } from "./linger.js";
 import type { ClientAddress, ConnectionHandler, RequestHandlerClass, RequestServer } from "./request-server.js";
 
 type Queued = readonly [Socket, ClientAddress];
 
-const LINGER_MS = 2000;
 const ignore = (): void => {};
-
-/**
- * Connections closing gracefully, with the time by which they are destroyed
- * whatever the client does. One sweeping interval serves them all (a timer
- * per connection cost a timer-list insertion and removal on every close), so
- * a client that never closes its side is cut 2 to 2.5 s after our end.
- */
-const lingering = new Map<Socket, number>();
-let sweeper: NodeJS.Timeout | null = null;
-
-function linger(socket: Socket): void {
-  lingering.set(socket, Date.now() + LINGER_MS);
-  if (sweeper === null) {
-    sweeper = setInterval(sweepLingering, LINGER_MS / 4);
-    sweeper.unref();
-  }
-}
-
-function sweepLingering(): void {
-  const now = Date.now();
-  for (const [socket, deadline] of lingering) {
-    if (deadline <= now) {
-      lingering.delete(socket);
-      socket.destroy();
-    }
-  }
-  if (lingering.size === 0 && sweeper !== null) {
-    clearInterval(sweeper);
-    sweeper = null;
-  }
-}
 
 function isWildcard(host: string): boolean {
   return host === "" || host === "0.0.0.0" || host === "::" || host === "::0";
@@ -361,7 +330,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     request.resume();
     let peerEnded = request.readableEnded;
     const kill = (): void => {
-      lingering.delete(request);
+      unlinger(request);
       request.destroy();
     };
     linger(request);
@@ -369,7 +338,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       peerEnded = true;
       if (request.writableFinished) kill();
     });
-    request.once("close", () => lingering.delete(request));
+    request.once("close", () => unlinger(request));
     request.end(() => {
       if (peerEnded) kill();
     });

@@ -8,7 +8,7 @@ import type { Socket } from "node:net";
 import { SimpleHTTPRequestHandler, type SimpleHandlerOptions } from "../../src/handlers/simple-handler.js";
 import { BufferSource, type BodySource } from "../../src/files/body-source.js";
 import type { ClientAddress, RequestServer } from "../../src/server/request-server.js";
-import { ThreadingHTTPServer } from "../../src/server/http-server.js";
+import { withServer } from "../helpers/server.js";
 import { QuietHandler, removeDir, startServer, tempDir } from "./helpers.js";
 import { request } from "../helpers/raw-client.js";
 
@@ -30,20 +30,14 @@ describe("withOptions() and copyfile()", () => {
       }
     }
     const Bound = Spy.withOptions(given);
-    const server = await ThreadingHTTPServer.create(["127.0.0.1", 0], Bound);
-    const serving = server.serveForever(0.05);
-    try {
+    await withServer(Bound, async ({ port }) => {
       for (let i = 0; i < 2; i++) {
-        const r = await request(server.serverPort, "GET", "/hello.txt");
+        const r = await request(port, "GET", "/hello.txt");
         assert.equal(r.status, 200);
         assert.equal(r.header("X-Bound"), "1");
         assert.equal(r.body.toString(), "hello\n");
       }
-    } finally {
-      await server.shutdown();
-      await serving;
-      await server.serverClose();
-    }
+    });
     assert.equal(seen.length, 2);
     assert.ok(seen.every((o) => Object.isFrozen(o)), "the bound options are frozen");
     assert.equal(seen[0], seen[1], "one object for every connection");
