@@ -3,7 +3,7 @@
 // http-server and canned Node responders, in one run, on loopback only.
 // Usage: node bench/run.mjs [--duration S] [--runs N] [--only NAME[,NAME]]
 //                           [--cells a,b,c,d,e,f] [--no-install] [--server-logs]
-//                           [--loadgen wrk|autocannon]
+//                           [--loadgen wrk|autocannon] [--baseline DIR] [--rounds N]
 // See bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -31,12 +31,19 @@ const USAGE = `usage: node bench/run.mjs [options]
   --warmup S       seconds of the same load before each cell, not measured (default 3; env
                    BENCH_WARMUP; 0 for none): JIT compilers (Node, and V8's background
                    compiler threads on the server's one CPU) are measured warm, as in use
-  --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-workers,
-                   nginx-1w, nginx-tuned, python, sirv, http-server, canned-net, canned-http)
+  --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-baseline,
+                   simplehttp-workers, nginx-1w, nginx-tuned, python, sirv, http-server,
+                   canned-net, canned-http); simplehttp matches simplehttp-baseline too
   --cells LIST     comma-separated cells to run, from a,b,c,d,e,f (default all)
   --no-install     never apt-get/npm install missing peers or load generators
   --server-logs    keep servers' stdout/stderr in files under the temp dir (default /dev/null)
   --loadgen TOOL   wrk (default) or autocannon
+  --baseline DIR   also measure DIR/dist/cli.js (a built checkout of this project, e.g. a git
+                   worktree of the code before a change) as the column simplehttp-baseline,
+                   started exactly as simplehttp and right after it (env BENCH_BASELINE)
+  --rounds N       measure the whole list of servers N times in alternation, restarting each
+                   server every round; cells report the median over all rounds' runs and its
+                   (min-max) (default 1, at most 20; env BENCH_ROUNDS)
   -h, --help       this text`;
 
 function parseArgs(argv) {
@@ -49,6 +56,9 @@ function parseArgs(argv) {
     noInstall: false,
     serverLogs: false,
     loadgen: 'wrk',
+    baseline: process.env.BENCH_BASELINE || null,
+    baselineFrom: 'BENCH_BASELINE=',
+    rounds: Number(process.env.BENCH_ROUNDS ?? 1),
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -69,12 +79,15 @@ function parseArgs(argv) {
       case '--no-install': o.noInstall = true; break;
       case '--server-logs': o.serverLogs = true; break;
       case '--loadgen': o.loadgen = val(); break;
+      case '--baseline': o.baseline = val() || null; o.baselineFrom = '--baseline '; break;
+      case '--rounds': o.rounds = Number(val()); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new Error(`unknown argument ${a}`);
     }
   }
   if (!Number.isInteger(o.duration) || o.duration < 1 || o.duration > 600) throw new Error('--duration must be an integer 1..600');
   if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 20) throw new Error('--runs must be an integer 1..20');
+  if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 20) throw new Error('--rounds must be an integer 1..20');
   if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > 60) throw new Error('--warmup must be an integer 0..60');
   if (o.cells.some((c) => !'abcdef'.includes(c) || c.length !== 1)) throw new Error('--cells takes letters from a,b,c,d,e,f');
   if (!['wrk', 'autocannon'].includes(o.loadgen)) throw new Error('--loadgen must be wrk or autocannon');
@@ -152,14 +165,48 @@ function firstLine(s) {
 function gitRev() {
   const r = runSync('git', ['-C', repo, 'rev-parse', '--short', 'HEAD'], { timeoutMs: 5000 });
   if (!r.ok) return 'no commit';
-  const d = runSync('git', ['-C', repo, 'status', '--porcelain', '--', 'src'], { timeoutMs: 5000 });
+  const d = runSync('git', ['--no-optional-locks', '-C', repo, 'status', '--porcelain', '--', 'src'], { timeoutMs: 5000 });
   return `${r.out.trim()}${d.ok && d.out.trim() ? ' + uncommitted src changes' : ''}`;
 }
 
+const metricKey = (metric) => (metric === 'mibps' ? 'mibps' : 'rps');
+
+// The middle run (the lower of the two middle ones for an even count), so that
+// its latencies come from the same run as its throughput.
 function median(runs, metric) {
-  const key = metric === 'mibps' ? 'mibps' : 'rps';
+  const key = metricKey(metric);
   const sorted = [...runs].sort((x, y) => x[key] - y[key]);
   return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** The baseline checkout for --baseline DIR: { dir, cli, version, commit, dirty }, or an error text. */
+function baselineInfo(arg, from = '--baseline ') {
+  const dir = path.resolve(arg);
+  const cli = path.join(dir, 'dist', 'cli.js');
+  let isFile = false;
+  try {
+    isFile = fs.statSync(cli).isFile();
+  } catch {}
+  if (!isFile) return { error: `${from}${arg}: ${cli} does not exist (build that checkout first: cd ${dir} && npm ci && npm run build)` };
+  let version = null;
+  try {
+    version = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')).version ?? null;
+  } catch {}
+  // Only a commit of DIR itself: a plain copy inside some other checkout must not borrow that checkout's commit.
+  let commit = null;
+  let dirty = false;
+  const top = runSync('git', ['-C', dir, 'rev-parse', '--show-toplevel'], { timeoutMs: 5000 });
+  let same = false;
+  try {
+    same = top.ok && fs.realpathSync(top.out.trim()) === fs.realpathSync(dir);
+  } catch {}
+  if (same) {
+    const r = runSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { timeoutMs: 5000 });
+    if (r.ok) commit = r.out.trim();
+    const d = runSync('git', ['--no-optional-locks', '-C', dir, 'status', '--porcelain', '--', 'src'], { timeoutMs: 5000 });
+    dirty = d.ok && d.out.trim() !== '';
+  }
+  return { dir, cli, version, commit, dirty };
 }
 
 function stamp(d) {
@@ -173,20 +220,21 @@ function writeAtomic(file, text) {
 }
 
 // ---- measuring one server ----------------------------------------------------
-async function measureServer(def, ctx, opts, usedPorts) {
+async function measureServer(def, ctx, opts, usedPorts, round = 1) {
   const res = { name: def.name, version: def.version ?? null, flags: def.flags, status: 'ok', note: null, command: null, cells: {}, rssKiB: null, rssPids: 0 };
+  const who = opts.rounds > 1 ? `${def.name} [round ${round}/${opts.rounds}]` : def.name;
   const avail = def.available();
   if (!avail.ok) {
     res.status = 'skipped';
     res.note = avail.note;
-    log(`${def.name}: skipped: ${avail.note}`);
+    log(`${who}: skipped: ${avail.note}`);
     return res;
   }
   const port = await freePort(usedPorts);
   usedPorts.add(port);
   let handle = null;
   try {
-    log(`${def.name}: starting on 127.0.0.1:${port}`);
+    log(`${who}: starting on 127.0.0.1:${port}`);
     handle = await def.start(port);
     currentServer = { handle };
     res.command = handle.commandLine;
@@ -212,7 +260,7 @@ async function measureServer(def, ctx, opts, usedPorts) {
       const chk = await checkUrl(url, { expect: cd.expect, headers: { Connection: connHeader } });
       if (!chk.ok) {
         res.cells[cd.id] = { status: 'failed check', reason: chk.reason };
-        log(`${def.name} ${cd.id}: failed check: ${chk.reason}`);
+        log(`${who} ${cd.id}: failed check: ${chk.reason}`);
         continue;
       }
       const marks = [];
@@ -231,7 +279,7 @@ async function measureServer(def, ctx, opts, usedPorts) {
         try {
           await runLoad(ctx, { url, connections: cd.connections, durationS: opts.warmup, headers: cd.headers });
         } catch (e) {
-          log(`${def.name} ${cd.id}: warm-up failed: ${e.message}`);
+          log(`${who} ${cd.id}: warm-up failed: ${e.message}`);
         }
         await sleep(cd.id === 'b' ? 1000 : 300);
       }
@@ -242,10 +290,10 @@ async function measureServer(def, ctx, opts, usedPorts) {
           r.foreignCpuPct = foreignCpuPct(before, cpuSnapshot(handle.mainPid ?? handle.pid));
           delete r.raw;
           runs.push(r);
-          log(`${def.name} ${cd.id}${opts.runs > 1 ? ` run ${i + 1}/${opts.runs}` : ''}: ${cd.metric === 'mibps' ? `${r.mibps.toFixed(1)} MiB/s` : `${Math.round(r.rps)} req/s`}, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms${r.foreignCpuPct != null ? `, other processes ${r.foreignCpuPct.toFixed(0)}% CPU` : ''}`);
+          log(`${who} ${cd.id}${opts.runs > 1 ? ` run ${i + 1}/${opts.runs}` : ''}: ${cd.metric === 'mibps' ? `${r.mibps.toFixed(1)} MiB/s` : `${Math.round(r.rps)} req/s`}, p50 ${r.p50ms.toFixed(2)} ms, p99 ${r.p99ms.toFixed(2)} ms${r.foreignCpuPct != null ? `, other processes ${r.foreignCpuPct.toFixed(0)}% CPU` : ''}`);
         } catch (e) {
           failure = e.message;
-          log(`${def.name} ${cd.id}: load failed: ${e.message}`);
+          log(`${who} ${cd.id}: load failed: ${e.message}`);
           break;
         }
         if (handle.exited) break;
@@ -256,9 +304,8 @@ async function measureServer(def, ctx, opts, usedPorts) {
       } else if (!runs.length) {
         res.cells[cd.id] = { status: 'load failed', reason: failure };
       } else {
-        const med = median(runs, cd.metric);
-        if (med.foreignCpuPct != null && med.foreignCpuPct >= BUSY_PCT) marks.push(`(busy machine: other processes ${Math.round(med.foreignCpuPct)}% CPU)`);
-        res.cells[cd.id] = { status: 'ok', median: med, runs, marks, url };
+        // median, min, max and the busy-machine mark are set by mergeRounds().
+        res.cells[cd.id] = { status: 'ok', runs, marks, url };
       }
     }
     if (opts.cells.includes('f') && !handle.exited) {
@@ -272,13 +319,75 @@ async function measureServer(def, ctx, opts, usedPorts) {
     if (handle?.errorLog && fs.existsSync(handle.errorLog)) {
       res.note += `: ${fs.readFileSync(handle.errorLog, 'utf8').trim().split('\n').slice(-2).join(' | ')}`;
     }
-    log(`${def.name}: failed: ${res.note}`);
+    log(`${who}: failed: ${res.note}`);
   } finally {
     if (handle) {
       await stopProcess(handle, { signal: handle.stopSignal ?? 'SIGTERM', mainPid: handle.mainPid });
       currentServer = null;
-      log(`${def.name}: stopped`);
+      log(`${who}: stopped`);
     }
+  }
+  return res;
+}
+
+// ---- merging rounds ------------------------------------------------------------
+const unique = (xs) => [...new Set(xs)];
+
+/**
+ * One server's result from its per-round results (measureServer() of each
+ * round, each with .round): a cell's median, min and max are over the runs of
+ * every round in which that cell was measured. With one round this is that
+ * round's result plus min/max.
+ */
+function mergeRounds(parts, opts) {
+  const first = parts[0];
+  const res = { name: first.name, version: first.version, flags: first.flags, status: 'ok', note: null, command: null, cells: {}, rssKiB: null, rssPids: 0 };
+  const tag = (p) => (opts.rounds > 1 ? `round ${p.round}: ` : '');
+  const okParts = parts.filter((p) => p.status === 'ok');
+  const bad = parts.filter((p) => p.status !== 'ok');
+  if (!okParts.length) {
+    res.status = first.status;
+    res.note = opts.rounds > 1 && first.status !== 'skipped' ? unique(bad.map((p) => `${tag(p)}${p.note}`)).join('; ') : first.note;
+  } else {
+    res.command = okParts[0].command;
+    if (bad.length) res.note = bad.map((p) => `${tag(p)}${p.status}: ${p.note}`).join('; ');
+    const rss = okParts.filter((p) => p.rssKiB).sort((x, y) => x.rssKiB - y.rssKiB);
+    if (rss.length) {
+      const mid = rss[Math.floor((rss.length - 1) / 2)];
+      res.rssKiB = mid.rssKiB;
+      res.rssPids = mid.rssPids;
+      if (opts.rounds > 1) {
+        res.rssMinKiB = rss[0].rssKiB;
+        res.rssMaxKiB = rss[rss.length - 1].rssKiB;
+      }
+    }
+  }
+  for (const cd of CELLS) {
+    const entries = parts.filter((p) => p.cells[cd.id]).map((p) => [p, p.cells[cd.id]]);
+    if (!entries.length) continue;
+    const okCells = entries.filter(([, c]) => c.status === 'ok');
+    const failed = entries.filter(([, c]) => c.status !== 'ok');
+    const failText = failed.map(([p, c]) => `${tag(p)}${c.status}${c.reason ? `: ${c.reason}` : ''}`).join('; ');
+    if (!okCells.length) {
+      const c = entries[0][1];
+      if (opts.rounds > 1 && c.reason) {
+        res.cells[cd.id] = { status: c.status, reason: failText, runs: failed.flatMap(([p, x]) => (x.runs ?? []).map((r) => ({ ...r, round: p.round }))) };
+      } else {
+        res.cells[cd.id] = c;
+      }
+      continue;
+    }
+    const runs = okCells.flatMap(([p, c]) => c.runs.map((r) => ({ ...r, round: p.round })));
+    const key = metricKey(cd.metric);
+    const med = median(runs, cd.metric);
+    const marks = unique(okCells.flatMap(([, c]) => c.marks));
+    if (med.foreignCpuPct != null && med.foreignCpuPct >= BUSY_PCT) marks.push(`(busy machine: other processes ${Math.round(med.foreignCpuPct)}% CPU)`);
+    const cell = { status: 'ok', median: med, min: Math.min(...runs.map((r) => r[key])), max: Math.max(...runs.map((r) => r[key])), runs, marks, url: okCells[0][1].url };
+    if (failed.length) cell.reason = failText;
+    res.cells[cd.id] = cell;
+  }
+  if (opts.rounds > 1) {
+    res.rounds = parts.map((p) => ({ round: p.round, status: p.status, note: p.note, command: p.command, rssKiB: p.rssKiB, rssPids: p.rssPids }));
   }
   return res;
 }
@@ -295,6 +404,14 @@ async function main() {
   if (opts.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  let baseline = null;
+  if (opts.baseline) {
+    baseline = baselineInfo(opts.baseline, opts.baselineFrom);
+    if (baseline.error) {
+      process.stderr.write(`${baseline.error}\n`);
+      return 2;
+    }
   }
   keepTmp = opts.serverLogs;
   const started = new Date();
@@ -369,7 +486,7 @@ async function main() {
   const python = { bin: pyBin, version: pyBin ? firstLine(runSync(pyBin, ['--version'], { timeoutMs: 5000 }).out).replace(/^Python\s*/, '') : null };
 
   const ctx = {
-    repo, benchDir, fixture, tmp: tmpDir, logDir, serverCpu, clientCpu, serverLogs: opts.serverLogs, nginx, peers, python, loadgen,
+    repo, benchDir, fixture, tmp: tmpDir, logDir, serverCpu, clientCpu, serverLogs: opts.serverLogs, nginx, peers, python, loadgen, baseline,
     onLoader: (h) => (currentLoader = h),
   };
 
@@ -379,13 +496,23 @@ async function main() {
     return 2;
   }
 
+  // Rounds: every server in column order, then all of them again, ... (each
+  // started afresh), so that start-to-start variation and drift of the machine
+  // fall on all columns alike.
   const usedPorts = new Set();
-  const servers = [];
-  for (const def of defs) {
-    if (shuttingDown) break;
-    servers.push(await measureServer(def, ctx, opts, usedPorts));
-    await sleep(500);
+  const perServer = defs.map(() => []);
+  for (let round = 1; round <= opts.rounds && !shuttingDown; round++) {
+    if (opts.rounds > 1) log(`round ${round}/${opts.rounds}`);
+    for (const [i, def] of defs.entries()) {
+      if (shuttingDown) break;
+      if (round > 1 && perServer[i][0]?.status === 'skipped') continue; // unavailable: not tried again
+      const r = await measureServer(def, ctx, opts, usedPorts, round);
+      r.round = round;
+      perServer[i].push(r);
+      await sleep(500);
+    }
   }
+  const servers = perServer.filter((parts) => parts.length).map((parts) => mergeRounds(parts, opts));
 
   const versions = [];
   if (python.version) versions.push(['Python', python.version]);
@@ -396,7 +523,18 @@ async function main() {
     if (p?.version) versions.push([label, p.version]);
   }
   const simple = defs.find((d) => d.name === 'simplehttp');
-  if (simple?.version) versions.push(['simplehttp', `${simple.version} (${gitRev()})`]);
+  const rev = simple || baseline ? gitRev() : null;
+  if (simple?.version) versions.push(['simplehttp', `${simple.version} (${rev})`]);
+  const baseDef = defs.find((d) => d.name === 'simplehttp-baseline');
+  if (baseDef) {
+    versions.push(['simplehttp-baseline', baseDef.version]);
+    notes.push(
+      `Baseline: \`simplehttp-baseline\` is ${baseline.cli} (${baseline.commit ? `commit ${baseline.commit}${baseline.dirty ? ' + uncommitted src changes' : ''}` : 'not a git checkout'}${baseline.version ? `, version ${baseline.version}` : ''}), ` +
+        `started exactly as \`simplehttp\` (this checkout, ${rev}: same arguments, same pinning) and measured right after it${opts.rounds > 1 ? ' in every round' : ''}; the ratios simplehttp / simplehttp-baseline are under the table.`,
+    );
+  } else if (baseline) {
+    notes.push(`--baseline ${baseline.dir} was given, but --only ${opts.only.join(',')} leaves out simplehttp-baseline, so it was not measured.`);
+  }
 
   const rel = path.relative(process.cwd(), fileURLToPath(import.meta.url)) || 'bench/run.mjs';
   const cmd = ['node', rel, ...process.argv.slice(2)].map(shellQuote).join(' ');
@@ -404,7 +542,8 @@ async function main() {
     startedAt: started.toISOString().replace(/\.\d+Z$/, 'Z'),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(shellQuote).join(' ')}` : ''} (${cmd})` : cmd,
-    options: { duration: opts.duration, warmup: opts.warmup, runs: opts.runs, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool },
+    options: { duration: opts.duration, warmup: opts.warmup, runs: opts.runs, rounds: opts.rounds, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool, baseline: baseline?.dir ?? null },
+    baseline: baseline ? { dir: baseline.dir, cli: baseline.cli, version: baseline.version, commit: baseline.commit, dirty: baseline.dirty, measured: Boolean(baseDef) } : null,
     machine: {
       cpuModel: cpuModel(),
       cores,

@@ -9,9 +9,14 @@ export function fmtMs(ms) {
   return Math.round(ms).toString();
 }
 
+function fmtNumber(cell, v) {
+  if (cell.metric === 'mibps') return v >= 100 ? int(v) : v.toFixed(1);
+  return int(v);
+}
+
 function fmtMetric(cell, r) {
-  if (cell.metric === 'mibps') return `${r.mibps >= 100 ? int(r.mibps) : r.mibps.toFixed(1)} MiB/s`;
-  return int(r.rps);
+  if (cell.metric === 'mibps') return `${fmtNumber(cell, r.mibps)} MiB/s`;
+  return fmtNumber(cell, r.rps);
 }
 
 function errorText(r) {
@@ -21,18 +26,23 @@ function errorText(r) {
   return parts.length ? ` ⚠ ${parts.join(', ')}` : '';
 }
 
-export function cellText(cellDef, c) {
+/** spread: also show (min–max) of all runs after the median (when rounds × runs > 1). */
+export function cellText(cellDef, c, spread = false) {
   if (!c) return '—';
   if (c.status === 'ok') {
     const r = c.median;
     const marks = c.marks?.length ? ` ${c.marks.join(' ')}` : '';
-    return `${fmtMetric(cellDef, r)} (p50 ${fmtMs(r.p50ms)}, p99 ${fmtMs(r.p99ms)} ms)${errorText(r)}${marks}`;
+    const range = spread && c.min != null && c.max != null ? ` (${fmtNumber(cellDef, c.min)}–${fmtNumber(cellDef, c.max)})` : '';
+    return `${fmtMetric(cellDef, r)}${range} (p50 ${fmtMs(r.p50ms)}, p99 ${fmtMs(r.p99ms)} ms)${errorText(r)}${marks}`;
   }
   return c.status;
 }
 
+const mib = (kib) => (kib / 1024).toFixed(1);
+
 export function rssText(s) {
-  return s.rssKiB ? `${(s.rssKiB / 1024).toFixed(1)} MiB${s.rssPids > 1 ? ` (${s.rssPids} procs)` : ''}` : '—';
+  const range = s.rssMinKiB != null && s.rssMaxKiB != null ? ` (${mib(s.rssMinKiB)}–${mib(s.rssMaxKiB)})` : '';
+  return s.rssKiB ? `${mib(s.rssKiB)} MiB${range}${s.rssPids > 1 ? ` (${s.rssPids} procs)` : ''}` : '—';
 }
 
 function metricValue(cellDef, c) {
@@ -42,6 +52,27 @@ function metricValue(cellDef, c) {
 
 function ratio(x) {
   return `${x >= 0.1 ? x.toFixed(2) : x.toPrecision(2)}x`;
+}
+
+// One line per cell: simplehttp's median over simplehttp-baseline's median.
+function baselineRatioLines(results, cells) {
+  const b = results.baseline;
+  const cur = results.servers.find((s) => s.name === 'simplehttp');
+  const base = results.servers.find((s) => s.name === 'simplehttp-baseline');
+  const head = `Ratio simplehttp / simplehttp-baseline (median ÷ median; above 1 = this checkout is faster${results.options.cells.includes('f') ? ', for f below 1 = leaner' : ''}; baseline ${b.dir}${b.commit ? ` @ ${b.commit}` : ''}):`;
+  const why = (s, name) => (!s ? `${name} not measured` : s.status !== 'ok' ? `${name} ${s.status}` : null);
+  const missing = why(cur, 'simplehttp') ?? why(base, 'simplehttp-baseline');
+  if (missing) return [head, '', `- no ratios: ${missing}`];
+  const lines = cells.map((cd) => {
+    const v = metricValue(cd, cur.cells[cd.id]);
+    const w = metricValue(cd, base.cells[cd.id]);
+    const text = v != null && w ? (v / w).toPrecision(3) : `— (simplehttp ${cur.cells[cd.id]?.status ?? 'not run'}, simplehttp-baseline ${base.cells[cd.id]?.status ?? 'not run'})`;
+    return `- ratio simplehttp / simplehttp-baseline, ${cd.title}: ${text}`;
+  });
+  if (results.options.cells.includes('f')) {
+    lines.push(`- ratio simplehttp / simplehttp-baseline, f. RSS after load: ${cur.rssKiB && base.rssKiB ? (cur.rssKiB / base.rssKiB).toPrecision(3) : '—'}`);
+  }
+  return [head, '', ...lines];
 }
 
 function table(header, rows) {
@@ -87,17 +118,33 @@ export function renderMarkdown(results, cellDefs) {
       `${m.versions.map(([k, v]) => `${k} ${v}`).join(', ')}.`,
   );
   out.push('');
+  const rounds = o.rounds ?? 1;
+  const spread = rounds * o.runs > 1;
+  const runsText =
+    rounds > 1
+      ? `median of ${rounds * o.runs} runs (${rounds} rounds × ${o.runs === 1 ? '1 run' : `${o.runs} runs`}: every server in column order, then all of them again, each started afresh every round)`
+      : o.runs === 1
+        ? '1 run'
+        : `median of ${o.runs} runs`;
   out.push(
-    `Load: ${results.loadgen.description}; ${o.duration} s per cell, ${o.runs === 1 ? '1 run' : `median of ${o.runs} runs`}; ` +
+    `Load: ${results.loadgen.description}; ${o.duration} s per cell, ${runsText}; ` +
       `${m.pinning}. Each server is started alone, checked with one real GET per URL, measured, and stopped before the next one starts.`,
   );
   out.push('');
   if (shown.length) {
-    const rows = loadCells.map((cd) => [cd.title].concat(shown.map((s) => cellText(cd, s.cells[cd.id]))));
+    const rows = loadCells.map((cd) => [cd.title].concat(shown.map((s) => cellText(cd, s.cells[cd.id], spread))));
     if (o.cells.includes('f')) rows.push(['f. RSS after load (VmRSS, summed over workers)'].concat(shown.map(rssText)));
     out.push(table(['scenario'].concat(shown.map((s) => s.name)), rows));
     out.push('');
-    out.push('Cells: requests/s (or MiB/s for d) with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.');
+    if (results.baseline?.measured) {
+      out.push(...baselineRatioLines(results, loadCells));
+      out.push('');
+    }
+    out.push(
+      spread
+        ? `Cells: median requests/s (or MiB/s for d) over all ${rounds * o.runs} runs, then (min–max) of those runs${rounds > 1 && o.cells.includes('f') ? ' (for f: median and range over the rounds)' : ''}, with p50/p99 latency of the median run; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.`
+        : 'Cells: requests/s (or MiB/s for d) with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.',
+    );
     out.push(
       'Marks: `(closes)` = the server closed a keep-alive connection after the response (HTTP/1.0), so that cell reconnects per request; ' +
         '`(kept alive)` = the server ignored `Connection: close`, so cell b did not open a new connection per request; ' +
@@ -124,7 +171,8 @@ export function renderMarkdown(results, cellDefs) {
     }
     const problems = Object.entries(s.cells)
       .filter(([, c]) => c.reason)
-      .map(([id, c]) => `${id}: ${c.status}: ${c.reason}`);
+      .map(([id, c]) => (c.status === 'ok' ? `${id}: ${c.reason}` : `${id}: ${c.status}: ${c.reason}`));
+    if (s.note) problems.unshift(s.note); // rounds that failed while others were measured
     out.push(`- **${s.name}**${s.version ? ` (${s.version})` : ''}: \`${s.flags}\`${problems.length ? `; ${problems.join('; ')}` : ''}`);
   }
   out.push('');

@@ -64,7 +64,9 @@ ${tuned ? '  open_file_cache max=10000;\n  open_file_cache_valid 1s;\n  tcp_node
 
 /**
  * All server definitions, in column order.
- * ctx: { repo, benchDir, fixture, tmp, serverCpu, serverLogs, logDir, nginx, peers, python }
+ * ctx: { repo, benchDir, fixture, tmp, serverCpu, serverLogs, logDir, nginx, peers, python, baseline }
+ * ctx.baseline (optional): { dir, cli, version, commit, dirty } of a built checkout of this project;
+ * it adds the column simplehttp-baseline, started exactly as simplehttp but from baseline.cli.
  */
 export function serverDefs(ctx) {
   const cli = path.join(ctx.repo, 'dist', 'cli.js');
@@ -82,20 +84,32 @@ export function serverDefs(ctx) {
     simplehttpVersion = JSON.parse(fs.readFileSync(path.join(ctx.repo, 'package.json'), 'utf8')).version;
   } catch {}
 
-  const simplehttp = (name, extraArgs, needsWorkers) => ({
+  // cliPath: the dist/cli.js to run; cliLabel: how flags name it; version: the version text.
+  const simplehttp = (name, extraArgs, needsWorkers, { cliPath = cli, cliLabel = 'dist/cli.js', version = simplehttpVersion } = {}) => ({
     name,
-    version: simplehttpVersion,
-    flags: `node dist/cli.js ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
+    version,
+    flags: `node ${cliLabel} ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
     available() {
-      if (!fs.existsSync(cli)) return { ok: false, note: `${path.relative(ctx.repo, cli)} does not exist yet (run npm run build)` };
+      if (!fs.existsSync(cliPath)) return { ok: false, note: `${cliPath === cli ? path.relative(ctx.repo, cli) : cliPath} does not exist${cliPath === cli ? ' yet (run npm run build)' : ''}` };
       if (needsWorkers && !/--workers\b/.test(cliHelp())) return { ok: false, note: 'dist/cli.js --help does not mention --workers yet' };
       return { ok: true };
     },
     supports: all,
     start(port) {
-      return spawnServer(ctx, name, process.execPath, [cli, ...extraArgs, '-b', '127.0.0.1', '-d', ctx.fixture, String(port)]);
+      return spawnServer(ctx, name, process.execPath, [cliPath, ...extraArgs, '-b', '127.0.0.1', '-d', ctx.fixture, String(port)]);
     },
   });
+  const b = ctx.baseline;
+  const baselineDefs = b
+    ? [
+        // Same arguments and pinning as simplehttp, measured right after it.
+        simplehttp('simplehttp-baseline', ['-q'], false, {
+          cliPath: b.cli,
+          cliLabel: b.cli,
+          version: `${b.version ? `${b.version}, ` : ''}${b.dir}${b.commit ? ` @ ${b.commit}${b.dirty ? ' + uncommitted src changes' : ''}` : ' (not a git checkout)'}`,
+        }),
+      ]
+    : [];
 
   const nginx = (name, tuned) => ({
     name,
@@ -157,6 +171,7 @@ export function serverDefs(ctx) {
     // -q: no access log, as nginx runs with access_log off (python, sirv and
     // http-server are also run with their logging off or to /dev/null).
     simplehttp('simplehttp', ['-q'], false),
+    ...baselineDefs,
     simplehttp('simplehttp-workers', ['-q', '--workers', 'auto'], true),
     nginx('nginx-1w', false),
     nginx('nginx-tuned', true),
