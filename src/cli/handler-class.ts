@@ -1,16 +1,16 @@
 import { CGIHTTPRequestHandler } from "../handlers/cgi-handler.js";
 import { SimpleHTTPRequestHandler } from "../handlers/simple-handler.js";
-import { writeStderrBatched } from "../server/batched-stderr.js";
+import { writeStderrBatched } from "./batched-stderr.js";
 import type { RequestHandlerClass } from "../server/request-server.js";
 import type { CliOptions } from "./options.js";
 
 /**
  * The handler class the command line serves with: SimpleHTTPRequestHandler
  * (CGIHTTPRequestHandler with `--cgi`, as `python -m http.server --cgi`)
- * bound to the directory and extra headers, speaking `options.protocol`.
- * Returns an error message when the options ask for something unavailable.
+ * bound to the directory and extra headers, speaking `options.protocol`,
+ * logging through one batched stderr write per event-loop turn (or not at all with `-q`).
  */
-export function createHandlerClass(options: CliOptions, directory: string): RequestHandlerClass | string {
+export function createHandlerClass(options: CliOptions, directory: string): RequestHandlerClass {
   const Base = options.cgi ? CGIHTTPRequestHandler : SimpleHTTPRequestHandler;
   const Handler = Base.withOptions({ directory, extraResponseHeaders: options.headers });
   Handler.prototype.protocolVersion = options.protocol;

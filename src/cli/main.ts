@@ -59,7 +59,6 @@ async function serve(options: CliOptions): Promise<number> {
   const dirError = checkDirectory(directory);
   if (dirError) return fail(dirError, 2);
   const Handler = createHandlerClass(options, directory);
-  if (typeof Handler === "string") return fail(Handler, 2);
 
   let host: string;
   try {

@@ -1,4 +1,4 @@
-import { escapeHtml } from "../wire/html-escape.js";
+import { escapeHtml } from "../python/html-escape.js";
 import { fsEncode } from "./fs-encoding.js";
 import { quote, unquote } from "./url-quote.js";
 

@@ -15,6 +15,8 @@ export function normpath(path: string): string {
   return joined === "" ? "." : joined;
 }
 
+const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
+
 /**
  * Maps a request path to a file under `directory` as CPython 3.14+ does:
  * query and fragment dropped, percent-decoded (`%2f` is a `/`), `.` and `..`
@@ -22,8 +24,6 @@ export function normpath(path: string): string {
  * (before or after decoding) kept as the directory marker. Undecodable
  * bytes come back as lone surrogates (see fs-encoding.ts).
  */
-const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
-
 export function translatePath(path: string, directory: string): string {
   // The common case, "/dir/file.ext" with nothing to decode or resolve
   // (no "%", "?", "#", "//", and no segment starting with "."), maps directly.
@@ -42,4 +42,9 @@ export function translatePath(path: string, directory: string): string {
   }
   if (trailingSlash) result += "/";
   return result;
+}
+
+/** `dir` + `/` + `name`, without doubling a trailing slash of `dir` (`os.path.join` for one plain name). */
+export function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") ? dir + name : dir + "/" + name;
 }

@@ -1,16 +1,16 @@
-import type { Writable } from "node:stream";
 import { SimpleHTTPRequestHandler } from "./simple-handler.js";
 import type { BodySource } from "../files/body-source.js";
 import { fsEncode } from "../files/fs-encoding.js";
 import { quote } from "../files/url-quote.js";
 import { ConnectionClosedError, ConnectionTimeoutError } from "../server/errors.js";
-import type { RequestBody } from "../server/request-body.js";
-import { pyRepr } from "../wire/py-format.js";
+import { pyRepr } from "../python/py-format.js";
 import { buildCgiEnvironment } from "../cgi/cgi-environment.js";
 import { isPythonScriptName, queryArguments } from "../cgi/cgi-command-line.js";
 import { CgiProcess, exitStatusCode } from "../cgi/cgi-process.js";
 import { CgiResponseParser, type CgiResponseHead } from "../cgi/cgi-response-parser.js";
 import { IdleTimer } from "../cgi/idle-timer.js";
+import { pumpStdin } from "../cgi/pump-stdin.js";
+import { scriptOutcome, type AbortReason } from "../cgi/script-outcome.js";
 import { locateCgiScript } from "../cgi/locate-script.js";
 import { canExecute, cgiRunAs, findExecutable } from "../cgi/run-as.js";
 import { urlCollapsePath } from "../cgi/url-collapse-path.js";
@@ -19,24 +19,6 @@ import { statNow } from "../files/stat-now.js";
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
-
-/** Resolves once `stream` can take more, or is gone. */
-function drained(stream: Writable): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off("drain", done);
-      stream.off("close", done);
-      stream.off("error", done);
-      resolve();
-    };
-    stream.on("drain", done);
-    stream.on("close", done);
-    stream.on("error", done);
-  });
-}
-
-/** Why a script was stopped before its end. */
-type AbortReason = "timeout" | "disconnect" | "client-error" | "bad-output" | "internal";
 
 /**
  * CPython's `CGIHTTPRequestHandler`: SimpleHTTPRequestHandler plus CGI
@@ -243,23 +225,6 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
     await this.#serveScript(proc, scriptName);
   }
 
-  /** Moves the request body to the script's stdin, waiting whenever the script reads slower; resolves to the error that ended it, or null. */
-  async #pumpStdin(body: RequestBody, proc: CgiProcess, idle: IdleTimer): Promise<unknown> {
-    try {
-      for await (const chunk of body) {
-        idle.touch();
-        // The script closed its input or exited: what is left of the body is the engine's to discard.
-        if (!proc.stdinOpen) return null;
-        if (!proc.stdin.write(chunk)) await drained(proc.stdin);
-        idle.touch();
-      }
-      proc.stdin.end();
-      return null;
-    } catch (err) {
-      return err;
-    }
-  }
-
   /** Sends the status line and headers the script asked for. */
   async #sendScriptHead(head: CgiResponseHead, scriptName: string): Promise<void> {
     if (head.dropped.length > 0) {
@@ -296,7 +261,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const onClientGone = (): void => stop("disconnect");
     this.request.once("close", onClientGone);
     let pumpDone = false;
-    void this.#pumpStdin(this.rfile, proc, idle).then((err) => {
+    void pumpStdin(this.rfile, proc, idle).then((err) => {
       pumpDone = true;
       if (err === null) return;
       failure ??= err;
@@ -358,45 +323,32 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
     finished = true;
     idle.stop();
     this.request.off("close", onClientGone);
-    const code = exitStatusCode(exit);
     // A body the script never finished reading while the client still sends it: the connection cannot carry another request.
     if (!pumpDone) this.closeConnection = true;
-
-    switch (abort as AbortReason | null) {
-      case "disconnect":
+    const outcome = scriptOutcome({
+      scriptName,
+      abort,
+      headSent,
+      exitCode: exitStatusCode(exit),
+      outputBytes: parser.bytesReceived,
+      badOutput,
+      timeout,
+      clientTimeout: failure instanceof ConnectionTimeoutError ? failure.message : null,
+    });
+    for (const [format, ...args] of outcome.log) this.logError(format, ...args);
+    switch (outcome.action) {
+      case "done":
+        return;
+      case "close":
         this.closeConnection = true;
-        this.logError("CGI script %r killed: the client went away", scriptName);
-        if (failure instanceof ConnectionTimeoutError) this.logError("Request timed out: %r", `TimeoutError('${failure.message}')`);
         return;
-      case "internal":
+      case "cut-short":
+        return this.#cutShort();
+      case "rethrow":
         throw failure;
-      case "client-error":
-        if (!headSent) throw failure; // the engine answers: 400 for a broken chunked body, 408, ...
-        await this.#cutShort();
-        return;
-      case "timeout":
-        this.logError("CGI script %r killed: no progress for %s seconds", scriptName, String(timeout));
-        if (headSent) await this.#cutShort();
-        else await this.sendError(504, "CGI script timed out");
-        return;
-      case "bad-output":
-        this.logError("CGI script %r: bad header block: %s", scriptName, badOutput);
-        await this.sendError(502);
-        return;
-      case null:
-        break;
+      default:
+        return this.sendError(outcome.action, outcome.action === 504 ? "CGI script timed out" : undefined);
     }
-    if (!headSent) {
-      if (code !== 0 && parser.bytesReceived === 0) {
-        this.logError("CGI script exit code %d", code);
-        await this.sendError(500);
-      } else {
-        this.logError("CGI script %r: bad header block: %s%s", scriptName, badOutput, code !== 0 ? ` (exit code ${code})` : "");
-        await this.sendError(502);
-      }
-      return;
-    }
-    if (code !== 0) this.logError("CGI script exit code %d", code);
   }
 
   /**

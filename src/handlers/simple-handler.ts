@@ -1,16 +1,19 @@
 import type { Socket } from "node:net";
-import { lstat, readdir } from "node:fs/promises";
-import { BaseHTTPRequestHandler, BASE_VERSION } from "./base-handler.js";
+import type { Stats } from "node:fs";
+import { BaseHTTPRequestHandler } from "./base-handler.js";
+import { BASE_VERSION } from "./handler-attributes.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
 import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
-import { fsDecode, fsEncode } from "../files/fs-encoding.js";
-import { statNow } from "../files/stat-now.js";
+import { planFileResponse } from "../files/file-plan.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
-import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
+import { fsEncode } from "../files/fs-encoding.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
-import { isNotModified } from "../files/not-modified.js";
+import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
+import { readListingEntries } from "../files/listing-entries.js";
+import { splitTarget } from "../files/split-target.js";
+import { statNow } from "../files/stat-now.js";
 import { translatePath } from "../files/translate-path.js";
 
 /** Options of a SimpleHTTPRequestHandler (CPython's keyword arguments). */
@@ -23,28 +26,6 @@ export interface SimpleHandlerOptions {
 
 /** Bytes read from disk per chunk when copying a file to the client. */
 const COPY_CHUNK = 1024 * 1024;
-
-function join(dir: string, name: string): string {
-  return dir.endsWith("/") ? dir + name : dir + "/" + name;
-}
-
-/** Splits a request path as `urllib.parse.urlsplit` does for origin-form targets. */
-function splitTarget(target: string): { path: string; query: string; fragment: string } {
-  let rest = target;
-  let fragment = "";
-  const hash = rest.indexOf("#");
-  if (hash >= 0) {
-    fragment = rest.slice(hash + 1);
-    rest = rest.slice(0, hash);
-  }
-  let query = "";
-  const q = rest.indexOf("?");
-  if (q >= 0) {
-    query = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  return { path: rest, query, fragment };
-}
 
 /**
  * CPython's `SimpleHTTPRequestHandler`: serves files under `directory` for
@@ -111,45 +92,39 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * Sends the status and headers for the request and returns the body to
-   * copy, or null when the reply is complete (redirect, 304, error).
+   * copy, or null when the reply is complete (redirect, 304, error). The
+   * decision is planned first (files/file-plan.ts), then emitted here.
    */
-  async sendHead(): Promise<BodySource | null> {
-    let path = this.translatePath(this.path);
-    let st = statNow(path);
-    if (st?.isDirectory()) {
-      const parts = splitTarget(this.path);
-      if (!/(\/|%2f|%2F)$/.test(parts.path)) {
-        // Redirect to the slashed URL, query kept (what Apache does). self.path never
-        // starts with "//", so Location cannot point at another host (gh-87389).
-        this.sendResponse(301);
-        let location = parts.path + "/";
-        if (parts.query) location += "?" + parts.query;
-        if (parts.fragment) location += "#" + parts.fragment;
-        this.sendHeader("Location", location);
-        this.sendHeader("Content-Length", "0");
-        await this.endHeaders();
-        return null;
-      }
-      let found = false;
-      for (const index of this.indexPages) {
-        const candidate = join(path, index);
-        const s = statNow(candidate);
-        if (s?.isFile()) {
-          path = candidate;
-          st = s;
-          found = true;
-          break;
-        }
-      }
-      if (!found) return this.listDirectory(path);
+  sendHead(): Promise<BodySource | null> {
+    // Not an async function: each branch hands back its own promise (one promise less per request).
+    let plan;
+    try {
+      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, headers: this.headers, stat: statNow });
+    } catch (err) {
+      return Promise.reject(err);
     }
-    const ctype = this.guessType(path);
-    // A file asked for with a trailing slash is not found (CPython issue 17324);
-    // so is anything that is not a regular file (a FIFO would block the reader).
-    if (path.endsWith("/") || st === null || !st.isFile()) {
-      await this.sendError(404, "File not found");
-      return null;
+    switch (plan.kind) {
+      case "redirect":
+        return this.#redirect(plan.location);
+      case "listing":
+        return this.listDirectory(plan.path);
+      case "not-found":
+        return this.sendError(404, "File not found").then(() => null);
+      default:
+        return this.#sendFile(plan.path, plan.stat, plan.kind === "not-modified");
     }
+  }
+
+  async #redirect(location: string): Promise<null> {
+    this.sendResponse(301);
+    this.sendHeader("Location", location);
+    this.sendHeader("Content-Length", "0");
+    await this.endHeaders();
+    return null;
+  }
+
+  /** Opens a planned file (as CPython does before its 304 check: 404 if it cannot be read) and sends its head. */
+  async #sendFile(path: string, st: Stats, notModified: boolean): Promise<BodySource | null> {
     const fsPath = fsEncode(path);
     const cached = this.fileCache?.get(fsPath, st) ?? null;
     let source: BodySource;
@@ -163,14 +138,14 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       }
     }
     try {
-      if (isNotModified(this.headers, st.mtimeMs)) {
+      if (notModified) {
         this.sendResponse(304);
         await this.endHeaders();
         await source.close();
         return null;
       }
       this.sendResponse(200);
-      this.sendHeader("Content-type", ctype);
+      this.sendHeader("Content-type", this.guessType(path));
       this.sendHeader("Content-Length", String(st.size));
       this.sendHeader("Last-Modified", this.dateTimeString(st.mtimeMs / 1000));
       this.sendExtraResponseHeaders();
@@ -199,8 +174,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (body === null) {
       let entries: ListingEntry[];
       try {
-        const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
-        entries = await Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
+        entries = await readListingEntries(path);
       } catch {
         await this.sendError(404, "No permission to list directory");
         return null;
@@ -240,25 +214,6 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   guessType(path: string): string {
     return guessType(path, this.extensionsMap);
   }
-}
-
-interface DirentLike {
-  isFile(): boolean;
-  isDirectory(): boolean;
-  isSymbolicLink(): boolean;
-}
-
-/** `/` after directories (links followed), `@` after links: what CPython learns with isdir() and islink(). */
-async function listingEntry(dir: string, name: string, d: DirentLike): Promise<ListingEntry> {
-  const full = fsEncode(join(dir, name));
-  let isSymlink = d.isSymbolicLink();
-  let isDirectory = d.isDirectory();
-  if (!isSymlink && !isDirectory && !d.isFile()) {
-    // No type from readdir (some file systems) or a special file: ask lstat().
-    isSymlink = (await lstat(full).catch(() => null))?.isSymbolicLink() ?? false;
-  }
-  if (isSymlink || (!isDirectory && !d.isFile())) isDirectory = statNow(join(dir, name))?.isDirectory() ?? false;
-  return { name, isDirectory, isSymlink };
 }
 
 const proto = SimpleHTTPRequestHandler.prototype;

@@ -1,24 +1,12 @@
 import net, { type Socket } from "node:net";
-import os from "node:os";
-import { format } from "node:util";
-import { linger, unlinger } from "./linger.js";
-import type { ClientAddress, ConnectionHandler, RequestHandlerClass, RequestServer } from "./request-server.js";
-
-type Queued = readonly [Socket, ClientAddress];
+import { AcceptQueue, type Accepted } from "./accept-queue.js";
+import { ActiveConnections } from "./active-connections.js";
+import { errorReport } from "../python/error-report.js";
+import { closeGracefully } from "./linger.js";
+import type { ClientAddress, RequestHandlerClass, RequestServer } from "./request-server.js";
+import { serverNameFor } from "./server-name.js";
 
 const ignore = (): void => {};
-
-function isWildcard(host: string): boolean {
-  return host === "" || host === "0.0.0.0" || host === "::" || host === "::0";
-}
-
-function fqdn(host: string): string {
-  // CPython's socket.getfqdn() without a DNS round trip at start-up: the machine's
-  // name for a wildcard address, "localhost" for loopback, the address otherwise.
-  if (isWildcard(host)) return os.hostname();
-  if (host === "127.0.0.1" || host === "::1" || host === "localhost") return "localhost";
-  return host;
-}
 
 /**
  * CPython's `HTTPServer` (socketserver's TCPServer lifecycle) on `node:net`.
@@ -51,13 +39,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Serves connections concurrently (ThreadingHTTPServer) or one after another. */
   declare handlesConcurrently: boolean;
 
-  readonly #listener: net.Server;
-  readonly #queue: Queued[] = [];
-  #queueWaiter: (() => void) | null = null;
-  readonly #active = new Map<Socket, ConnectionHandler | null>();
-  /** Connections being served (serverClose() waits until none is left). */
-  #connections = 0;
-  #allDone: (() => void) | null = null;
+  #listener: net.Server | null = null;
+  /** Accepted, not yet served. */
+  readonly #queue = new AcceptQueue();
+  /** Being served (serverClose() waits until none is left). */
+  readonly #active = new ActiveConnections();
   #serving = false;
   #shutdownRequested = false;
   #serveDone: Promise<void> = Promise.resolve();
@@ -67,10 +53,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   constructor(serverAddress: readonly [string, number], RequestHandlerClass: RequestHandlerClass, bindAndActivate = true) {
     this.serverAddress = [serverAddress[0] === "" ? "0.0.0.0" : serverAddress[0], serverAddress[1]];
     this.RequestHandlerClass = RequestHandlerClass;
-    this.#listener = this.createListener((socket) => this.#onConnection(socket));
-    this.#listener.on("error", () => {});
     if (bindAndActivate) {
-      this.ready = (async () => {
+      // Bound once the constructors have returned, so that a subclass's own
+      // constructor (HTTPSServer's credentials) has run before createListener().
+      this.ready = Promise.resolve().then(async () => {
+        if (this.#closed) return;
         try {
           await this.serverBind();
           await this.serverActivate();
@@ -78,8 +65,8 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
           await this.serverClose();
           throw err;
         }
-      })();
-      this.ready.catch(() => {});
+      });
+      this.ready.catch(ignore);
     } else {
       this.ready = Promise.resolve();
     }
@@ -98,7 +85,10 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     return server;
   }
 
-  /** Makes the listening server; `onSocket` receives each connection ready for HTTP. Overridden for TLS. */
+  /**
+   * Makes the listening server, on first use; `onSocket` receives each
+   * connection ready for HTTP. Overridden for TLS.
+   */
   protected createListener(onSocket: (socket: Socket) => void): net.Server {
     // allowHalfOpen: a client may shut down its sending side after the request
     // and still read the response (`printf ... | nc`); we end our side ourselves.
@@ -108,20 +98,23 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Binds and listens on `serverAddress` (`::` is dual-stack); sets `serverName` and `serverPort`. */
   async serverBind(): Promise<void> {
     const [host, port] = this.serverAddress;
+    const listener = this.listener;
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
-      this.#listener.once("error", onError);
-      this.#listener.listen({ host, port, backlog: this.requestQueueSize, ipv6Only: false }, () => {
-        this.#listener.off("error", onError);
+      listener.once("error", onError);
+      listener.listen({ host, port, backlog: this.requestQueueSize, ipv6Only: false }, () => {
+        listener.off("error", onError);
         resolve();
       });
     });
-    const addr = this.#listener.address();
+    // serverClose() came while binding: do not leave the port open behind it.
+    if (this.#closed) listener.close();
+    const addr = listener.address();
     if (addr && typeof addr === "object") {
       this.serverAddress = [addr.address, addr.port];
       this.serverPort = addr.port;
     }
-    this.serverName = fqdn(this.serverAddress[0]);
+    this.serverName = serverNameFor(this.serverAddress[0]);
   }
 
   /** Starts accepting (the listen in `serverBind` already queues connections); a hook for subclasses. */
@@ -134,6 +127,10 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
 
   /** The underlying `net.Server` (for `ref`/`unref` and events). */
   get listener(): net.Server {
+    if (this.#listener === null) {
+      this.#listener = this.createListener((socket) => this.#onConnection(socket));
+      this.#listener.on("error", ignore);
+    }
     return this.#listener;
   }
 
@@ -144,31 +141,19 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       return;
     }
     const address: ClientAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
-    this.#queue.push([socket, address]);
-    if (this.#serving && this.handlesConcurrently) this.#startQueued();
-    // A connection that waits in the queue (serial server, or not serving yet)
-    // leaves it if the client gives up; one served at once needs no listener.
-    else socket.once("close", () => {
-      const i = this.#queue.findIndex(([s]) => s === socket);
-      if (i >= 0) this.#queue.splice(i, 1);
-    });
-    const w = this.#queueWaiter;
-    if (w) {
-      this.#queueWaiter = null;
-      w();
-    }
+    // Served at once by a concurrent server that is serving; otherwise it waits, and
+    // leaves the queue if its client gives up.
+    const now = this.#serving && this.handlesConcurrently;
+    this.#queue.push([socket, address], !now);
+    if (now) this.#startQueued();
   }
 
   #startQueued(): void {
-    while (this.#queue.length > 0) {
-      const item = this.#queue.shift() as Queued;
-      void this.#processOne(item);
-    }
+    for (let item = this.#queue.shift(); item !== undefined; item = this.#queue.shift()) void this.#processOne(item);
   }
 
-  async #processOne([socket, address]: Queued): Promise<void> {
-    this.#active.set(socket, null);
-    this.#connections++;
+  async #processOne([socket, address]: Accepted): Promise<void> {
+    this.#active.add(socket);
     try {
       let verified: boolean | Promise<boolean>;
       try {
@@ -186,35 +171,12 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       await this.processRequest(socket, address);
     } finally {
       this.#active.delete(socket);
-      if (--this.#connections === 0 && this.#allDone) {
-        const resolve = this.#allDone;
-        this.#allDone = null;
-        resolve();
-      }
     }
   }
 
   /** Waits for a queued connection; null once shutdown is requested or after `timeoutMs`. */
-  #nextConnection(timeoutMs: number | null): Promise<Queued | null> {
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined;
-      const check = (): void => {
-        if (this.#queue.length > 0) {
-          if (timer) clearTimeout(timer);
-          resolve(this.#queue.shift() as Queued);
-        } else if (this.#shutdownRequested || this.#closed) {
-          if (timer) clearTimeout(timer);
-          resolve(null);
-        } else this.#queueWaiter = check;
-      };
-      if (timeoutMs !== null) {
-        timer = setTimeout(() => {
-          this.#queueWaiter = null;
-          resolve(null);
-        }, timeoutMs);
-      }
-      check();
-    });
+  #nextConnection(timeoutMs: number | null): Promise<Accepted | null> {
+    return this.#queue.next(timeoutMs, () => this.#shutdownRequested || this.#closed);
   }
 
   /**
@@ -241,10 +203,10 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
         await new Promise<void>((resolve) => {
           const wait = (): void => {
             if (this.#shutdownRequested || this.#closed) resolve();
-            else this.#queueWaiter = () => {
+            else this.#queue.onWake(() => {
               this.#startQueued();
               wait();
-            };
+            });
           };
           wait();
         });
@@ -266,11 +228,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Asks `serveForever()` to stop and resolves once it has (the current connection of a serial server finishes first). */
   async shutdown(): Promise<void> {
     this.#shutdownRequested = true;
-    const w = this.#queueWaiter;
-    if (w) {
-      this.#queueWaiter = null;
-      w();
-    }
+    this.#queue.wake();
     await this.#serveDone;
   }
 
@@ -314,7 +272,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Instantiates the handler class for the connection and runs it. */
   async finishRequest(request: Socket, clientAddress: ClientAddress): Promise<void> {
     const handler = new this.RequestHandlerClass(request, clientAddress, this);
-    this.#active.set(request, handler);
+    this.#active.attach(request, handler);
     await handler.run();
   }
 
@@ -324,24 +282,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
    * sent before its request was fully read is not lost to a reset.
    */
   shutdownRequest(request: Socket): void {
-    if (request.destroyed) return;
-    request.removeAllListeners("data");
-    request.on("data", ignore);
-    request.resume();
-    let peerEnded = request.readableEnded;
-    const kill = (): void => {
-      unlinger(request);
-      request.destroy();
-    };
-    linger(request);
-    request.once("end", () => {
-      peerEnded = true;
-      if (request.writableFinished) kill();
-    });
-    request.once("close", () => unlinger(request));
-    request.end(() => {
-      if (peerEnded) kill();
-    });
+    closeGracefully(request);
   }
 
   /** Closes a connection at once. */
@@ -351,27 +292,19 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
 
   /** Reports an error on stderr in CPython's shape; the server goes on. */
   handleError(_request: Socket, clientAddress: ClientAddress, error: unknown): void {
-    const detail = error instanceof Error ? (error.stack ?? String(error)) : format("%o", error);
-    process.stderr.write(
-      "-".repeat(40) + "\n" +
-        `Exception occurred during processing of request from ('${clientAddress[0]}', ${clientAddress[1]})\n` +
-        detail + "\n" +
-        "-".repeat(40) + "\n",
-    );
+    process.stderr.write(errorReport(clientAddress, error));
   }
 
   /** Closes connections that wait for a next request (keep-alive idle) and those not yet served. */
   closeIdleConnections(): void {
-    for (const [socket] of this.#queue.splice(0)) socket.destroy();
-    for (const [socket, handler] of this.#active) {
-      if (handler && (handler as { idle?: boolean }).idle === true) socket.destroy();
-    }
+    this.#queue.destroyAll();
+    this.#active.closeIdle();
   }
 
   /** Destroys every connection at once. */
   closeAllConnections(): void {
-    for (const [socket] of this.#queue.splice(0)) socket.destroy();
-    for (const socket of this.#active.keys()) socket.destroy();
+    this.#queue.destroyAll();
+    this.#active.closeAll();
   }
 
   /**
@@ -382,18 +315,15 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     if (this.#closed) return;
     this.#closing = true;
     this.#closed = true;
-    const w = this.#queueWaiter;
-    if (w) {
-      this.#queueWaiter = null;
-      w();
-    }
+    this.#queue.wake();
+    const listener = this.#listener;
     const closed = new Promise<void>((resolve) => {
-      if (!this.#listener.listening) resolve();
-      else this.#listener.close(() => resolve());
+      if (listener === null || !listener.listening) resolve();
+      else listener.close(() => resolve());
     });
     this.closeIdleConnections();
     await closed;
-    if (this.#connections > 0) await new Promise<void>((resolve) => (this.#allDone = resolve));
+    await this.#active.whenEmpty();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -3,6 +3,8 @@ import type { Socket } from "node:net";
 /** How long a gracefully closing connection may stay before it is destroyed. */
 export const LINGER_MS = 2000;
 
+const ignore = (): void => {};
+
 /**
  * Connections closing gracefully, with the time by which they are destroyed
  * whatever the client does. One sweeping interval serves them all (a timer
@@ -38,4 +40,32 @@ function sweepLingering(): void {
     clearInterval(sweeper);
     sweeper = null;
   }
+}
+
+/**
+ * Ends a connection gracefully (a lingering close, as nginx's): our side is
+ * shut down once written out; what the client still sends is read and
+ * dropped for a moment, so a reply sent before its request was fully read is
+ * not lost to a reset; the socket is destroyed once both sides are done, or
+ * after LINGER_MS whatever the client does.
+ */
+export function closeGracefully(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.removeAllListeners("data");
+  socket.on("data", ignore);
+  socket.resume();
+  let peerEnded = socket.readableEnded;
+  const kill = (): void => {
+    unlinger(socket);
+    socket.destroy();
+  };
+  linger(socket);
+  socket.once("end", () => {
+    peerEnded = true;
+    if (socket.writableFinished) kill();
+  });
+  socket.once("close", () => unlinger(socket));
+  socket.end(() => {
+    if (peerEnded) kill();
+  });
 }

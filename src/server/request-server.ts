@@ -3,7 +3,11 @@ import type { Socket } from "node:net";
 /** `[host, port]` of a peer, as CPython's `client_address` (IPv6 hosts without brackets). */
 export type ClientAddress = readonly [host: string, port: number];
 
-/** What a handler may ask of the server that accepted its connection. */
+/**
+ * What a handler may ask of the server that accepted its connection. A
+ * handler that needs more of its own server class declares it:
+ * `declare readonly server: MyServer` (see BaseHTTPRequestHandler.server).
+ */
 export interface RequestServer {
   /** The host name the server was bound for (CPython's `server_name`). */
   readonly serverName: string;
@@ -19,7 +23,10 @@ export interface RequestServer {
 
 /** One handler instance is made per connection; `run()` serves it to the end. */
 export interface ConnectionHandler {
+  /** Serves the connection: every request on it, until it is to close. */
   run(): Promise<void>;
+  /** True while the connection waits for a request of which no byte has arrived (the server may close it). */
+  readonly idle?: boolean;
 }
 
 /** A handler class: instantiated with the connection, the client's address and the server. */

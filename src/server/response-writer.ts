@@ -1,25 +1,15 @@
 import type { Socket } from "node:net";
+import type { BodyMode } from "../wire/response-framing.js";
 import { ConnectionClosedError, ConnectionTimeoutError } from "./errors.js";
 
 /**
- * How the body of the current response is delimited on the wire.
- * - `raw`: nothing is known (HTTP/0.9, or bytes written without a header
- *   block); the connection closes after the response.
- * - `none`: the response has no body (HEAD, 1xx, 204, 304): body writes are dropped.
- * - `length`: a Content-Length was sent; writes past it are dropped and the
- *   connection closes, a short body closes it too.
- * - `chunked`: the server frames each write as a chunk (no length was given
- *   on a persistent HTTP/1.1 connection).
- * - `passthrough`: the handler declared `Transfer-Encoding` itself and frames its writes.
- */
-export type BodyMode = "raw" | "none" | "length" | "chunked" | "passthrough";
-
-/**
- * The promise every write, flush and `endHeaders()` returns when there is nothing to wait for:
- * one shared object, so the hot path allocates none and a caller can skip the await.
+ * The promise every write, flush and `endHeaders()` returns when there is
+ * nothing to wait for: one shared, already resolved object, so the hot path
+ * allocates none, and a caller that compares with it (`p === SETTLED`) can
+ * skip the await and its microtask. Only this module's writer and the
+ * engine's synchronous steps return it.
  */
 export const SETTLED: Promise<void> = Promise.resolve();
-const RESOLVED = SETTLED;
 /** Queued bytes past which the queue goes to the socket without waiting for `flush()`. */
 const FLUSH_AT = 64 * 1024;
 /** Queued output up to this size is copied into one buffer for one write; larger goes out as a writev. */
@@ -118,14 +108,14 @@ export class ResponseWriter {
    */
   write(data: Uint8Array | string): Promise<void> {
     const buf = typeof data === "string" ? Buffer.from(data, "utf8") : Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    if (buf.length === 0) return RESOLVED;
+    if (buf.length === 0) return SETTLED;
     switch (this.#mode) {
       case "none":
-        return RESOLVED;
+        return SETTLED;
       case "length": {
         if (buf.length > this.#remaining) {
           this.#overflow = true;
-          if (this.#remaining === 0) return RESOLVED;
+          if (this.#remaining === 0) return SETTLED;
           const part = buf.subarray(0, this.#remaining);
           this.#remaining = 0;
           this.#bodyBytes += part.length;
@@ -173,8 +163,8 @@ export class ResponseWriter {
    * socket can take more.
    */
   flush(): Promise<void> {
-    if (this.#pending.length === 0) return RESOLVED;
-    return this.#flushNow() ? RESOLVED : this.#drain();
+    if (this.#pending.length === 0) return SETTLED;
+    return this.#flushNow() ? SETTLED : this.#drain();
   }
 
   #send(buf: Buffer | string): Promise<void> {
@@ -185,12 +175,12 @@ export class ResponseWriter {
     this.#pendingBytes += buf.length;
     // A small write is only queued, but while the socket is still over its
     // high-water mark the caller must wait all the same (a chunked write ends
-    // with a 2-byte CRLF after its data: returning RESOLVED there lost all back-pressure).
+    // with a 2-byte CRLF after its data: returning SETTLED there lost all back-pressure).
     if (this.#pendingBytes < FLUSH_AT) {
       this.#scheduleFlush();
-      return s.writableNeedDrain ? this.#drain() : RESOLVED;
+      return s.writableNeedDrain ? this.#drain() : SETTLED;
     }
-    return this.#flushNow() ? RESOLVED : this.#drain();
+    return this.#flushNow() ? SETTLED : this.#drain();
   }
 
   /**

@@ -128,16 +128,4 @@ export class SocketReader {
       this.#waiter = { resolve, reject };
     });
   }
-
-  /** Drops whatever arrives from now on (used while lingering before a close). */
-  drainForever(): void {
-    this.#buf = EMPTY;
-    this.#pos = 0;
-    this.#socket.removeAllListeners("data");
-    this.#socket.on("data", () => {});
-    if (this.#paused) {
-      this.#paused = false;
-      this.#socket.resume();
-    }
-  }
 }

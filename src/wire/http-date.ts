@@ -115,8 +115,13 @@ export function parseHttpDate(text: string): ParsedHttpDate | null {
   return { ms, utc };
 }
 
-/** `23/Nov/2026 19:42:46` in local time: the date CPython's `log_date_time_string()` writes. */
-export function formatLogDate(ms: number = Date.now()): string {
+/**
+ * `23/Nov/2026 19:42:46` in local time: the date CPython's
+ * `log_date_time_string()` writes, with its month names (`monthname`: index 1
+ * is January; each padded to three characters, as `%3s`).
+ */
+export function formatLogDate(ms: number = Date.now(), monthname?: readonly (string | null)[]): string {
   const d = new Date(ms);
-  return `${two(d.getDate())}/${MONTHS[d.getMonth()]}/${String(d.getFullYear()).padStart(4, "0")} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const month = monthname === undefined ? MONTHS[d.getMonth()] : String(monthname[d.getMonth() + 1] ?? "None").padStart(3);
+  return `${two(d.getDate())}/${month}/${String(d.getFullYear()).padStart(4, "0")} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }

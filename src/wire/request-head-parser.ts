@@ -1,7 +1,7 @@
 import { decideBodyFraming, type BodyFraming } from "./body-framing.js";
 import { HeaderMap } from "./header-map.js";
 import { HttpParseError } from "./parse-error.js";
-import { pyRepr } from "./py-format.js";
+import { pyRepr } from "../python/py-format.js";
 import { parseRequestLine, type RequestLine } from "./request-line.js";
 import { isToken } from "./token.js";
 

@@ -1,5 +1,5 @@
 import { HttpParseError } from "./parse-error.js";
-import { pyRepr } from "./py-format.js";
+import { pyRepr } from "../python/py-format.js";
 import { hasControlOrSpace, isToken } from "./token.js";
 
 /** A parsed request line. */

@@ -49,3 +49,16 @@ export function hasControlOrSpace(s: string): boolean {
   }
   return false;
 }
+
+const UNSENDABLE = /[\r\n\0\u0100-\uffff]/;
+
+/**
+ * Throws a TypeError unless `s` can go into a response head as it is:
+ * latin-1 (one byte per character) without CR, LF or NUL, which would split
+ * a header line (header injection). `what` names it in the message.
+ */
+export function assertSendable(what: string, s: string): void {
+  if (!UNSENDABLE.test(s)) return; // one regex scan: this runs for every header
+  if (hasLineBreakOrNul(s)) throw new TypeError(`${what} must not contain CR, LF or NUL: ${JSON.stringify(s)}`);
+  throw new TypeError(`${what} is not latin-1 encodable: ${JSON.stringify(s)}`);
+}

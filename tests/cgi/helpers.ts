@@ -10,8 +10,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { CGIHTTPRequestHandler, pyFormat } from "../../src/index.js";
-import type { PyFormatArg } from "../../src/wire/py-format.js";
+import { CGIHTTPRequestHandler } from "../../src/index.js";
+import { pyFormat } from "../../src/python/py-format.js";
+import type { PyFormatArg } from "../../src/python/py-format.js";
 import { startServer, type ServerFixture, type ServerOptions } from "../helpers/server.js";
 
 /** A temporary directory tree; `rm()` deletes it. */

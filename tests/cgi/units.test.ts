@@ -1,20 +1,20 @@
 // The pure pieces of CGI support, one concept each.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { HeaderMap } from "../../src/index.js";
 import {
   CgiResponseParser,
-  HeaderMap,
   authVariables,
   buildCgiEnvironment,
   headerValueForEnv,
   isPythonScriptName,
   locateCgiScript,
-  pathExtension,
   queryArguments,
   urlCollapsePath,
   type CgiParseResult,
   type CgiRequestFacts,
-} from "../../src/index.js";
+} from "../../src/cgi/index.js";
+import { pathExtension } from "../../src/cgi/cgi-command-line.js";
 import { IdleTimer } from "../../src/cgi/idle-timer.js";
 import { LineSplitter } from "../../src/cgi/line-splitter.js";
 import { exitStatusCode } from "../../src/cgi/cgi-process.js";

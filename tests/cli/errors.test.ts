@@ -8,7 +8,7 @@ import net from "node:net";
 import os from "node:os";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import { removeDir, tempDir } from "../files/helpers.js";
+import { removeDir, tempDir } from "../helpers/file-server.js";
 import { runCli } from "./helpers.js";
 import { USAGE, HELP } from "../../src/cli/options.js";
 

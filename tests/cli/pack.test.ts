@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync, readFileSync } fro
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { removeDir } from "../files/helpers.js";
+import { removeDir } from "../helpers/file-server.js";
 import { request } from "../helpers/raw-client.js";
 import { ROOT, startCli } from "./helpers.js";
 

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { mkdirSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { removeDir, tempDir } from "../files/helpers.js";
+import { removeDir, tempDir } from "../helpers/file-server.js";
 import { buildRequest, exchange, RawConnection, request } from "../helpers/raw-client.js";
 import { cleanEnv, runProgram, startCli, waitFor, type RunningCli } from "./helpers.js";
 

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { BufferSource, FileSource } from "../../src/files/body-source.js";
-import { removeDir, tempDir } from "./helpers.js";
+import { removeDir, tempDir } from "../helpers/file-server.js";
 
 const dir = tempDir();
 after(() => removeDir(dir));

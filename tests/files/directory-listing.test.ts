@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { renderDirectoryListing, sortEntries, type ListingEntry } from "../../src/files/directory-listing.js";
 import { fsDecode } from "../../src/files/fs-encoding.js";
-import { anyString, python, samples, tokens } from "./oracle.js";
+import { anyString, python, samples, tokens } from "../helpers/oracle.js";
 
 const e = (name: string, isDirectory = false, isSymlink = false): ListingEntry => ({ name, isDirectory, isSymlink });
 

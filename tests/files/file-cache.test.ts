@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { statSync, utimesSync, writeFileSync, renameSync, unlinkSync } from "node:fs";
 import path from "node:path";
 import { FileCache } from "../../src/files/file-cache.js";
-import { removeDir, tempDir } from "./helpers.js";
+import { removeDir, tempDir } from "../helpers/file-server.js";
 
 const dir = tempDir();
 after(() => removeDir(dir));

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { fsDecode, fsEncode } from "../../src/files/fs-encoding.js";
-import { python, samples } from "./oracle.js";
+import { python, samples } from "../helpers/oracle.js";
 
 const b = (...bytes: number[]): Buffer => Buffer.from(bytes);
 

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_EXTENSIONS_MAP, MIME_BY_EXTENSION, extensionOf, guessType } from "../../src/files/guess-type.js";
-import { python, samples, tokens } from "./oracle.js";
+import { python, samples, tokens } from "../helpers/oracle.js";
 
 test("guessType() uses mime-db for common web types", () => {
   const expected: Record<string, string> = {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, statSync, writeFileSync, type Stats } from "node:fs";
 import path from "node:path";
 import { ListingCache } from "../../src/files/listing-cache.js";
-import { removeDir, tempDir } from "./helpers.js";
+import { removeDir, tempDir } from "../helpers/file-server.js";
 
 const dir = tempDir();
 after(() => removeDir(dir));

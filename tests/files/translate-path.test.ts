@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { normpath, translatePath } from "../../src/files/translate-path.js";
-import { python, samples, tokens } from "./oracle.js";
+import { python, samples, tokens } from "../helpers/oracle.js";
 
 const D = "/srv/www";
 

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { quote, unquote } from "../../src/files/url-quote.js";
-import { anyString, python, samples, tokens } from "./oracle.js";
+import { anyString, python, samples, tokens } from "../helpers/oracle.js";
 
 test("quote() leaves letters, digits, _.-~ and / alone and percent-encodes the rest as UTF-8", () => {
   assert.equal(quote("abcXYZ019_.-~/"), "abcXYZ019_.-~/");

@@ -11,9 +11,10 @@
  * extend `QuietHandler` put their log lines in `logs` instead of stderr.
  */
 import type { Socket } from "node:net";
-import { BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer, pyFormat } from "../../src/index.js";
+import { BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer } from "../../src/index.js";
+import { pyFormat } from "../../src/python/py-format.js";
 import type { ClientAddress, RequestHandlerClass } from "../../src/index.js";
-import type { PyFormatArg } from "../../src/wire/py-format.js";
+import type { PyFormatArg } from "../../src/python/py-format.js";
 
 /** What a test gets from `withServer` / `startServer`. */
 export interface ServerFixture<S extends HTTPServer = HTTPServer> {

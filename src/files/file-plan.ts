@@ -1,0 +1,83 @@
+import { isNotModified, type ConditionalHeaders } from "./not-modified.js";
+import { splitTarget } from "./split-target.js";
+import { joinPath } from "./translate-path.js";
+
+/** What the planner needs of a `stat` result (node:fs `Stats` has it all). */
+export interface StatLike {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  readonly mtimeMs: number;
+}
+
+/**
+ * What a GET or HEAD on a served path gets, decided before any byte is sent
+ * or any file opened (CPython's `send_head`, planned as Go's `serveFile` is).
+ */
+export type FilePlan<S extends StatLike = StatLike> =
+  /** A directory asked for without its trailing slash: 301 to `location` (query and fragment kept). */
+  | { readonly kind: "redirect"; readonly location: string }
+  /** A directory without an index page: its listing. */
+  | { readonly kind: "listing"; readonly path: string }
+  /** Nothing to serve there (missing, not a regular file, a file asked for with a trailing slash): 404. */
+  | { readonly kind: "not-found" }
+  /** A regular file the client holds a current copy of: 304. */
+  | { readonly kind: "not-modified"; readonly path: string; readonly stat: S }
+  /** A regular file to send: 200. */
+  | { readonly kind: "file"; readonly path: string; readonly stat: S };
+
+/** The facts of one request that decide its plan. */
+export interface FileRequest<S extends StatLike> {
+  /** The request target (CPython's `self.path`). */
+  readonly target: string;
+  /** The file name it maps to (`translatePath(target)`). */
+  readonly path: string;
+  /** Names served in place of a directory's listing, in order. */
+  readonly indexPages: readonly string[];
+  /** The request headers (conditional requests). */
+  readonly headers: ConditionalHeaders;
+  /** The file system: a path's stat, or null when nothing usable is there. */
+  readonly stat: (path: string) => S | null;
+}
+
+const NOT_FOUND = Object.freeze({ kind: "not-found" as const });
+const SLASH_END = /(\/|%2f|%2F)$/;
+
+/**
+ * Plans the response to a GET or HEAD for a served path, as CPython's
+ * `send_head` decides it: a directory without its trailing slash is
+ * redirected; a directory's first existing index page is served in its place,
+ * else its listing; a regular file is served unless the client's copy is
+ * current (`If-Modified-Since`, see not-modified.ts); a file asked for with a
+ * trailing slash (CPython issue 17324) or anything that is not a regular file
+ * (a FIFO would block the reader) is not found. Pure: the file system comes
+ * in as `stat`.
+ */
+export function planFileResponse<S extends StatLike>(request: FileRequest<S>): FilePlan<S> {
+  let path = request.path;
+  let st = request.stat(path);
+  if (st?.isDirectory()) {
+    const parts = splitTarget(request.target);
+    if (!SLASH_END.test(parts.path)) {
+      // Redirect to the slashed URL, query kept (what Apache does). The target never
+      // starts with "//", so Location cannot point at another host (gh-87389).
+      let location = parts.path + "/";
+      if (parts.query) location += "?" + parts.query;
+      if (parts.fragment) location += "#" + parts.fragment;
+      return { kind: "redirect", location };
+    }
+    let index: S | null = null;
+    for (const name of request.indexPages) {
+      const candidate = joinPath(path, name);
+      const s = request.stat(candidate);
+      if (s?.isFile()) {
+        path = candidate;
+        index = s;
+        break;
+      }
+    }
+    if (index === null) return { kind: "listing", path };
+    st = index;
+  }
+  if (path.endsWith("/") || st === null || !st.isFile()) return NOT_FOUND;
+  return { kind: isNotModified(request.headers, st.mtimeMs) ? "not-modified" : "file", path, stat: st };
+}

@@ -1,0 +1,34 @@
+import { lstat, readdir } from "node:fs/promises";
+import type { ListingEntry } from "./directory-listing.js";
+import { fsDecode, fsEncode } from "./fs-encoding.js";
+import { statNow } from "./stat-now.js";
+import { joinPath } from "./translate-path.js";
+
+interface DirentLike {
+  isFile(): boolean;
+  isDirectory(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** `/` after directories (links followed), `@` after links: what CPython learns with isdir() and islink(). */
+async function listingEntry(dir: string, name: string, d: DirentLike): Promise<ListingEntry> {
+  let isSymlink = d.isSymbolicLink();
+  let isDirectory = d.isDirectory();
+  if (!isSymlink && !isDirectory && !d.isFile()) {
+    // No type from readdir (some file systems) or a special file: ask lstat().
+    isSymlink = (await lstat(fsEncode(joinPath(dir, name))).catch(() => null))?.isSymbolicLink() ?? false;
+  }
+  if (isSymlink || (!isDirectory && !d.isFile())) isDirectory = statNow(joinPath(dir, name))?.isDirectory() ?? false;
+  return { name, isDirectory, isSymlink };
+}
+
+/**
+ * The entries of directory `path` as the listing shows them (CPython's
+ * `os.listdir` plus `isdir`/`islink` per name), names byte-exact (see
+ * fs-encoding.ts). Rejects when the directory cannot be read.
+ */
+export async function readListingEntries(path: string): Promise<ListingEntry[]> {
+  // Names as bytes (Node's types say strings), so an undecodable name survives the round trip.
+  const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
+  return Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
+}

@@ -1,0 +1,266 @@
+import type { Socket } from "node:net";
+import { versionNumber } from "../wire/http-version.js";
+import { HttpParseError } from "../wire/parse-error.js";
+import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type RequestHead } from "../wire/request-head-parser.js";
+import { ConnectionTimeoutError } from "./errors.js";
+import { recoveryFor, type Recovery } from "./handler-failure.js";
+import { RequestBody } from "./request-body.js";
+import { ResponseHead } from "./response-head.js";
+import { ResponseWriter, SETTLED } from "./response-writer.js";
+import { SocketReader } from "./socket-reader.js";
+
+/**
+ * The handler as the engine sees it: CPython's settings, read each time one
+ * is needed (a handler may change them between requests), and
+ * `closeConnection`, the handler's wish on the way in and the engine's
+ * verdict at the end of each request.
+ */
+export interface ConnectionPeer {
+  /** True when the connection is to close after the current request. */
+  closeConnection: boolean;
+  /** Seconds each read may wait (CPython's `timeout`); null: only the limits below. */
+  readonly timeout: number | null;
+  /** Seconds an idle connection waits for its next request; also the most time spent discarding an unread body. */
+  readonly keepAliveTimeout: number;
+  /** Seconds a client has to send a whole request head once it started (408 after). */
+  readonly headersTimeout: number;
+  /** Most unread body bytes discarded after a request to keep the connection. */
+  readonly maxDiscardBytes: number;
+}
+
+function headersTimeout(): HttpParseError {
+  return new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
+}
+
+/**
+ * One HTTP/1.1 connection, below the handler (CPython's `StreamRequestHandler`
+ * layer, grown into an engine): it owns the socket's reader (`rfile`'s
+ * source) and writer (`wfile`), reads request heads against their deadlines,
+ * builds each response head and its framing, and decides at the end of every
+ * request, in one place (`endRequest`), whether the connection can carry
+ * another: it discards what the handler left of the body, and closes after a
+ * refused, ambiguous or unframed exchange or a failed handler. It knows
+ * nothing of files, processes or `do_` methods: the handler drives it.
+ */
+export class HttpConnection {
+  readonly #reader: SocketReader;
+  /** The response output (`wfile`). */
+  readonly wfile: ResponseWriter;
+  /** The head of the response being built. */
+  readonly response = new ResponseHead();
+  readonly #peer: ConnectionPeer;
+  /** The body of every request without one (it holds no state): one object per connection, not per request. */
+  readonly emptyBody: RequestBody;
+  #body: RequestBody;
+  #requests = 0;
+  #idle = false;
+  /** Some byte of the current request head has arrived. */
+  #headStarted = false;
+  /** When the current request head must be complete (0 until its first byte). */
+  #headDeadline = 0;
+  /** While discarding an unread body: when to give up and close (0 otherwise). */
+  #discardDeadline = 0;
+  /** Close after this response whatever the handler says: a refused or ambiguous request, HTTP/0.9, a replaced response. */
+  #mustClose = false;
+  /** The handler failed after its response began: close without completing the framing. */
+  #aborted = false;
+
+  constructor(socket: Socket, peer: ConnectionPeer) {
+    this.#peer = peer;
+    this.#reader = new SocketReader(socket);
+    this.wfile = new ResponseWriter(socket);
+    this.emptyBody = RequestBody.empty(this.#reader);
+    this.#body = this.emptyBody;
+  }
+
+  /** True while waiting for a request of which no byte has arrived (safe to close). */
+  get idle(): boolean {
+    return this.#idle;
+  }
+
+  // ---- reading a request head ---------------------------------------------
+
+  /** Starts the next request: fresh response state, and a parser for its head. */
+  startRequest(): RequestHeadParser {
+    this.#headStarted = false;
+    this.#headDeadline = 0;
+    this.#mustClose = false;
+    this.#aborted = false;
+    this.#body = this.emptyBody;
+    this.response.reset(false);
+    this.wfile.reset();
+    return new RequestHeadParser(DEFAULT_HEAD_LIMITS);
+  }
+
+  /**
+   * One step of reading the request head, without waiting: the head when
+   * complete, null when the client is done, else how many milliseconds to
+   * wait (`waitForHead`) before the next step. Throws HttpParseError for a
+   * head to refuse (408 past `headersTimeout`). Synchronous, so the handler's
+   * loop awaits nothing but the socket (no promise per step).
+   */
+  headStep(parser: RequestHeadParser): RequestHead | null | number {
+    this.#idle = false;
+    const reader = this.#reader;
+    const result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
+    if (result.consumed > 0) this.#headStarted = true;
+    reader.consume(result.consumed);
+    if (result.state === "complete") return result.head;
+    if (result.state === "empty") return null;
+    if (!this.#headStarted && reader.available === 0) {
+      // Idle, no byte of a request yet: CPython's `timeout` if set (logged as a
+      // timeout on a first request, as CPython does), and in any case our
+      // keep-alive limit, so a client that connects and never speaks (or a
+      // browser's unused preconnect) cannot hold the connection, nor block a
+      // one-at-a-time HTTPServer, forever. That limit closes quietly.
+      const pyTimeout = this.#timeoutMs();
+      const idleLimit = this.#peer.keepAliveTimeout * 1000;
+      this.#idle = true;
+      return pyTimeout === null ? idleLimit : Math.min(pyTimeout, idleLimit);
+    }
+    this.#headStarted = true;
+    const now = Date.now();
+    if (this.#headDeadline === 0) this.#headDeadline = now + this.#peer.headersTimeout * 1000;
+    const left = this.#headDeadline - now;
+    if (left <= 0) throw headersTimeout();
+    const t = this.#timeoutMs();
+    return t === null ? left : Math.min(t, left);
+  }
+
+  /** Waits up to `ms` for more bytes of the head (rejects with ConnectionTimeoutError: see `headWaitFailed`). */
+  waitForHead(ms: number): Promise<void> {
+    return this.#reader.waitForData(ms);
+  }
+
+  /**
+   * A wait for head bytes failed: null to close quietly (idle past the
+   * keep-alive limit), else throws: HttpParseError 408 past `headersTimeout`,
+   * ConnectionTimeoutError past CPython's `timeout`, or the error itself.
+   */
+  headWaitFailed(err: unknown): null {
+    const idle = this.#idle;
+    this.#idle = false;
+    if (err instanceof ConnectionTimeoutError) {
+      if (idle) {
+        const pyTimeout = this.#timeoutMs();
+        const first = this.#requests === 0;
+        if (!(first && pyTimeout !== null && pyTimeout <= this.#peer.keepAliveTimeout * 1000)) return null;
+      } else if (Date.now() >= this.#headDeadline - 1) {
+        throw headersTimeout();
+      }
+    }
+    throw err;
+  }
+
+  #timeoutMs(): number | null {
+    const t = this.#peer.timeout;
+    return t !== null && t > 0 ? t * 1000 : null;
+  }
+
+  /** Takes in a parsed head; returns its body (`rfile`), which stops at the end of the body. */
+  accept(head: RequestHead): RequestBody {
+    this.#requests++;
+    this.#mustClose = head.mustClose || head.http09;
+    this.response.reset(head.http09);
+    this.#body = head.framing.kind === "none" ? this.emptyBody : new RequestBody(this.#reader, head.framing, () => this.#bodyTimeoutMs());
+    return this.#body;
+  }
+
+  /** A body read's timeout: `timeout`, and while discarding, no later than the discard deadline. */
+  #bodyTimeoutMs(): number | null {
+    const t = this.#timeoutMs();
+    if (this.#discardDeadline === 0) return t;
+    const left = Math.max(1, this.#discardDeadline - Date.now());
+    return t === null ? left : Math.min(t, left);
+  }
+
+  /** The connection closes after this response whatever the handler says (a refused request). */
+  mustClose(): void {
+    this.#mustClose = true;
+  }
+
+  // ---- the response head ----------------------------------------------------
+
+  /**
+   * Ends the response head: decides the body's framing (response-framing.ts)
+   * and hands the head to the writer. `closing`: the handler's `closeConnection`.
+   */
+  endHeaders(method: string | null, requestVersion: string, protocolVersion: string, closing: boolean): Promise<void> {
+    const head = this.response;
+    if (head.omitted) return SETTLED;
+    const framing = head.end(method, versionNumber(requestVersion), versionNumber(protocolVersion), closing || this.#mustClose);
+    return this.wfile.writeHead(head.take(), framing.mode, Math.max(0, head.contentLength));
+  }
+
+  /** Writes what is buffered of the head without ending it (CPython's `flush_headers`). */
+  flushHeaders(): Promise<void> {
+    const head = this.response;
+    if (!head.pending) return SETTLED;
+    return this.wfile.writeHead(head.take(), this.wfile.mode, Math.max(0, head.contentLength));
+  }
+
+  // ---- the end of a request -------------------------------------------------
+
+  /**
+   * The handler failed: what to do about it (handler-failure.ts). A response
+   * that can be replaced is dropped for the error reply the handler is to
+   * send; one that has begun is cut short. Either way the connection closes.
+   */
+  handlerFailed(error: unknown): Recovery {
+    const recovery = recoveryFor(error, this.response.sent || this.wfile.bodyBytes > 0);
+    if (recovery.reply > 0) {
+      this.response.discard();
+      this.#mustClose = true;
+    } else this.#aborted = true;
+    return recovery;
+  }
+
+  /**
+   * Completes the request, and decides whether the connection carries
+   * another, setting the handler's `closeConnection`: it closes when the
+   * handler asks to, the request was refused or ambiguous, the body was not
+   * framed or not complete, the handler failed mid-response, or the unread
+   * request body could not be discarded (more than `maxDiscardBytes`, or
+   * slower than `keepAliveTimeout`). Returns SETTLED, without an async call,
+   * in the common case: the response went out and there is no body to discard.
+   */
+  endRequest(): Promise<void> {
+    if (this.#aborted || this.response.pending) return this.#endRequestSlow();
+    const peer = this.#peer;
+    const close = !this.wfile.endResponse() || peer.closeConnection || this.#mustClose;
+    peer.closeConnection = close;
+    const flushed = this.wfile.flush();
+    if (flushed === SETTLED && (close || this.#body.done)) return SETTLED;
+    return this.#finishBody(flushed);
+  }
+
+  async #endRequestSlow(): Promise<void> {
+    const peer = this.#peer;
+    if (this.#aborted) {
+      // The response is incomplete: send what was written, but no last chunk, and close,
+      // so the client can tell it was cut short.
+      peer.closeConnection = true;
+      await this.wfile.flush().catch(() => {});
+      return;
+    }
+    await this.flushHeaders();
+    peer.closeConnection = !this.wfile.endResponse() || peer.closeConnection || this.#mustClose;
+    await this.#finishBody(this.wfile.flush());
+  }
+
+  /** Waits for the response to be taken, then discards what the handler left of the request body. */
+  async #finishBody(flushed: Promise<void>): Promise<void> {
+    await flushed;
+    const peer = this.#peer;
+    if (peer.closeConnection || this.#body.done) return;
+    try {
+      // Bounded in bytes and in time: a client that stalls mid-body cannot hold the connection.
+      this.#discardDeadline = Date.now() + peer.keepAliveTimeout * 1000;
+      if (!(await this.#body.discard(peer.maxDiscardBytes))) peer.closeConnection = true;
+    } catch {
+      peer.closeConnection = true;
+    } finally {
+      this.#discardDeadline = 0;
+    }
+  }
+}

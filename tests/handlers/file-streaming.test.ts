@@ -1,0 +1,140 @@
+/**
+ * Bodies stream from disk with back-pressure: a 256 MiB file sent to a
+ * client that stops reading must not be pulled into the server's memory.
+ * The command runs as a child process; its resident set size is read from
+ * /proc/<pid>/status while a raw socket client reads slowly, then drains.
+ */
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { readFileSync, readdirSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { removeDir, tempDir } from "../helpers/file-server.js";
+import { buildRequest, RawConnection, request } from "../helpers/raw-client.js";
+import { startCli } from "../cli/helpers.js";
+
+const SIZE = 256 * 1024 * 1024;
+const LIMIT = 64 * 1024 * 1024;
+
+function rss(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (!m) throw new Error("no VmRSS");
+  return Number(m[1]) * 1024;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+const root = tempDir();
+after(() => removeDir(root));
+
+test("a 256 MiB file to a slow client: the server's RSS grows by less than 64 MiB, and every byte arrives", async (t) => {
+  const file = path.join(root, "big.bin");
+  writeFileSync(file, "");
+  truncateSync(file, SIZE); // sparse: zeros, no disk used
+  writeFileSync(path.join(root, "small.txt"), "warm up");
+  const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
+  try {
+    // Warm up (first request, lazy initialisation) before the baseline.
+    for (let i = 0; i < 3; i++) assert.equal((await request(cli.port, "GET", "/small.txt")).status, 200);
+    const baseline = rss(cli.pid);
+    let peak = baseline;
+    const sample = (): void => {
+      peak = Math.max(peak, rss(cli.pid));
+    };
+
+    const socket = net.connect({ host: "127.0.0.1", port: cli.port });
+    const zeros = Buffer.alloc(1024 * 1024);
+    let head = Buffer.alloc(0);
+    let headDone = false;
+    let received = 0;
+    let nonZero = false;
+    const done = new Promise<void>((resolve, reject) => {
+      socket.on("error", reject);
+      socket.on("end", () => resolve());
+    });
+    socket.on("data", (chunk: Buffer) => {
+      let body = chunk;
+      if (!headDone) {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        headDone = true;
+        body = head.subarray(end + 4);
+        head = head.subarray(0, end);
+      }
+      for (let off = 0; off < body.length; off += zeros.length) {
+        const part = body.subarray(off, off + zeros.length);
+        if (!part.equals(zeros.subarray(0, part.length))) nonZero = true;
+      }
+      received += body.length;
+    });
+    socket.write("GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+
+    // Slow phase: read a little, then stop reading for a while, several times over.
+    socket.pause();
+    for (let i = 0; i < 6; i++) {
+      socket.resume();
+      await sleep(20);
+      socket.pause();
+      for (let j = 0; j < 5; j++) {
+        await sleep(50);
+        sample();
+      }
+    }
+    assert.ok(received < SIZE / 2, `the client was meant to be slow, yet got ${received} bytes`);
+    // Fast phase: drain everything, still sampling.
+    const sampler = setInterval(sample, 50);
+    socket.resume();
+    await done;
+    clearInterval(sampler);
+    sample();
+
+    const headText = head.toString("latin1");
+    assert.match(headText, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(headText, new RegExp(`\r\nContent-Length: ${SIZE}(\r\n|$)`));
+    assert.equal(received, SIZE);
+    assert.equal(nonZero, false);
+    const growth = peak - baseline;
+    t.diagnostic(`RSS baseline ${(baseline / 1048576).toFixed(1)} MiB, peak growth ${(growth / 1048576).toFixed(1)} MiB`);
+    assert.ok(growth < LIMIT, `RSS grew by ${(growth / 1048576).toFixed(1)} MiB (baseline ${(baseline / 1048576).toFixed(1)} MiB)`);
+  } finally {
+    await cli.stop("SIGTERM");
+  }
+});
+
+test("clients that leave mid-download: no traceback, no file left open, the server goes on", async () => {
+  const file = path.join(root, "big2.bin");
+  writeFileSync(file, "");
+  truncateSync(file, 64 * 1024 * 1024);
+  writeFileSync(path.join(root, "small.txt"), "still here");
+  const cli = await startCli(["-b", "127.0.0.1", "-d", root, "0"]);
+  try {
+    for (let i = 0; i < 10; i++) {
+      const conn = await RawConnection.connect(cli.port);
+      conn.write(buildRequest("GET", "/big2.bin", ["Host: x"]));
+      try {
+        await conn.readUntil((d) => d.length > 256 * 1024, 10_000);
+      } finally {
+        conn.destroy();
+      }
+    }
+    // The server notices each reset when it next writes; give it a moment, then look.
+    const openOnBig = (): number => {
+      let n = 0;
+      for (const fd of readdirSync(`/proc/${cli.pid}/fd`)) {
+        try {
+          if (readlinkSync(`/proc/${cli.pid}/fd/${fd}`) === file) n++;
+        } catch {
+          // closed while we looked
+        }
+      }
+      return n;
+    };
+    for (let i = 0; i < 50 && openOnBig() > 0; i++) await sleep(100);
+    assert.equal(openOnBig(), 0, "file handles of aborted downloads are closed");
+    assert.equal((await request(cli.port, "GET", "/small.txt")).status, 200);
+    assert.doesNotMatch(cli.stderr(), /Exception occurred|    at |Traceback/);
+  } finally {
+    await cli.stop("SIGTERM");
+  }
+});
