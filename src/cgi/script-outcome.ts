@@ -1,4 +1,4 @@
-import type { PyFormatArg } from "../python/py-format.js";
+import { pyExceptionRepr, type PyFormatArg } from "../python/py-format.js";
 
 /** Why a script was stopped before its end. */
 export type AbortReason = "timeout" | "disconnect" | "client-error" | "bad-output" | "internal";
@@ -50,7 +50,7 @@ export function scriptOutcome(run: ScriptRun): ScriptOutcome {
   switch (run.abort) {
     case "disconnect": {
       const log: [string, ...PyFormatArg[]][] = [["CGI script %r killed: the client went away", name]];
-      if (run.clientTimeout !== null) log.push(["Request timed out: %r", `TimeoutError('${run.clientTimeout}')`]);
+      if (run.clientTimeout !== null) log.push(["Request timed out: %s", pyExceptionRepr("TimeoutError", run.clientTimeout)]);
       return { log, action: "close" };
     }
     case "internal":

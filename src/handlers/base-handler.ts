@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { errorHasBody, renderErrorPage } from "../python/error-page.js";
 import { escapeLogMessage } from "../python/log-escape.js";
-import { pyFormat, pyRepr, type PyFormatArg } from "../python/py-format.js";
+import { pyExceptionRepr, pyFormat, pyRepr, type PyFormatArg } from "../python/py-format.js";
 import { HeaderMap } from "../wire/header-map.js";
 import { currentHttpDate, formatHttpDate, formatLogDate } from "../wire/http-date.js";
 import { HTTP_1_1, versionNumber } from "../wire/http-version.js";
@@ -220,7 +220,7 @@ export class BaseHTTPRequestHandler {
   async #refuse(err: unknown, parser: RequestHeadParser): Promise<false> {
     this.closeConnection = true;
     if (err instanceof ConnectionTimeoutError) {
-      this.logError("Request timed out: %r", `TimeoutError('${err.message}')`);
+      this.logError("Request timed out: %s", pyExceptionRepr("TimeoutError", err.message));
       return false;
     }
     if (!(err instanceof HttpParseError)) throw err;
@@ -251,7 +251,7 @@ export class BaseHTTPRequestHandler {
   /** A `do_` method threw: the engine decides (see handler-failure.ts); this runs CPython's hooks for it. */
   async #recover(err: unknown): Promise<void> {
     const recovery = this.#conn.handlerFailed(err);
-    if (recovery.timedOut) this.logError("Request timed out: %r", `TimeoutError('${(err as Error).message}')`);
+    if (recovery.timedOut) this.logError("Request timed out: %s", pyExceptionRepr("TimeoutError", (err as Error).message));
     if (recovery.report) this.server.handleError(this.request, this.clientAddress, err);
     if (recovery.reply > 0) await this.sendError(recovery.reply, recovery.message);
   }

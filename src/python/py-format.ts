@@ -97,3 +97,8 @@ export function pyFormat(format: string, args: readonly PyFormatArg[] | Readonly
     return text;
   });
 }
+
+/** Python's `repr()` of an exception made with one message: `TimeoutError('timed out')`. */
+export function pyExceptionRepr(name: string, message: string): string {
+  return `${name}(${pyRepr(message)})`;
+}

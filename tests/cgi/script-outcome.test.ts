@@ -56,12 +56,12 @@ const rows: ReadonlyArray<{ does: string; run: Partial<ScriptRun>; expect: Scrip
   {
     does: "logs the client's read or write timeout after the kill when that is why it went away",
     run: { abort: "disconnect", headSent: true, exitCode: KILLED, clientTimeout: "timed out" },
-    expect: { log: [[KILLED_BY_CLIENT, NAME], ["Request timed out: %r", "TimeoutError('timed out')"]], action: "close" },
+    expect: { log: [[KILLED_BY_CLIENT, NAME], ["Request timed out: %s", "TimeoutError('timed out')"]], action: "close" },
   },
   {
     does: "logs the client's timeout before the head was sent too",
     run: { abort: "disconnect", headSent: false, exitCode: KILLED, outputBytes: 0, clientTimeout: "read timed out after 5 s" },
-    expect: { log: [[KILLED_BY_CLIENT, NAME], ["Request timed out: %r", "TimeoutError('read timed out after 5 s')"]], action: "close" },
+    expect: { log: [[KILLED_BY_CLIENT, NAME], ["Request timed out: %s", "TimeoutError('read timed out after 5 s')"]], action: "close" },
   },
   // The request body failed.
   {

@@ -1,7 +1,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { pyFormat, pyRepr } from "../../src/python/py-format.js";
+import { pyExceptionRepr, pyFormat, pyRepr } from "../../src/python/py-format.js";
 import type { PyFormatArg } from "../../src/python/py-format.js";
 import { python, samples } from "../helpers/oracle.js";
 
@@ -315,5 +315,14 @@ describe("pyFormat()", () => {
       assert.equal(cpython[i], "TypeError: not enough arguments for format string", f);
       assert.throws(() => pyFormat(f, a), { name: "TypeError", message: "not enough arguments for format string" }, f);
     });
+  });
+});
+
+describe("pyExceptionRepr()", () => {
+  test("pyExceptionRepr() writes repr() of a one-argument exception, quoting its message as repr() does", () => {
+    const messages = ["timed out", "it's", 'say "hi"', "both ' and \"", "tab\there"];
+    const expected = python<string[]>("result = [repr(TimeoutError(m)) for m in data]", messages);
+    assert.deepEqual(messages.map((m) => pyExceptionRepr("TimeoutError", m)), expected);
+    assert.equal(pyExceptionRepr("TimeoutError", "timed out"), "TimeoutError('timed out')");
   });
 });
