@@ -15,7 +15,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   wire: ["python"],
   server: ["wire", "python"],
   files: ["wire", "python"],
-  cgi: ["files", "wire", "python"],
+  cgi: ["wire", "python"],
   handlers: ["server", "files", "cgi", "wire", "python"],
   cli: ["handlers", "server", "files", "cgi", "wire", "python"],
   ".": ["handlers", "server", "files", "cgi", "wire", "python", "cli"],

@@ -66,13 +66,11 @@ const FILES_NAMES = [
   "joinPath",
   "normpath",
   "planFileResponse",
-  "quote",
   "readListingEntries",
   "renderDirectoryListing",
   "sortEntries",
   "splitTarget",
   "translatePath",
-  "unquote",
 ];
 
 const CGI_NAMES = [
@@ -85,6 +83,18 @@ const CGI_NAMES = [
   "locateCgiScript",
   "queryArguments",
   "urlCollapsePath",
+];
+
+const PYTHON_NAMES = [
+  "DEFAULT_ERROR_CONTENT_TYPE",
+  "DEFAULT_ERROR_MESSAGE",
+  "escapeHtml",
+  "pyExceptionRepr",
+  "pyFormat",
+  "pyRepr",
+  "quote",
+  "renderErrorPage",
+  "unquote",
 ];
 
 async function names(specifier: string): Promise<string[]> {
@@ -108,6 +118,10 @@ describe("the public face", () => {
     assert.deepEqual(await names("simplehttp/cgi"), [...CGI_NAMES].sort());
   });
 
+  it("simplehttp/python exports the CPython behaviours it reproduces", async () => {
+    assert.deepEqual(await names("simplehttp/python"), [...PYTHON_NAMES].sort());
+  });
+
   it("the root and the subpaths hand out the same class objects", async () => {
     const root = (await import("simplehttp")) as Record<string, unknown>;
     const wire = (await import("simplehttp/wire")) as Record<string, unknown>;
@@ -117,7 +131,7 @@ describe("the public face", () => {
     assert.equal(root["BufferSource"], files["BufferSource"]);
   });
 
-  for (const deep of ["simplehttp/dist/server/socket-reader.js", "simplehttp/server", "simplehttp/python", "simplehttp/cli"]) {
+  for (const deep of ["simplehttp/dist/server/socket-reader.js", "simplehttp/server", "simplehttp/handlers", "simplehttp/cli"]) {
     it(`does not let ${deep} be imported (ERR_PACKAGE_PATH_NOT_EXPORTED)`, async () => {
       await assert.rejects(import(deep), (err: NodeJS.ErrnoException) => err.code === "ERR_PACKAGE_PATH_NOT_EXPORTED");
     });

@@ -1,4 +1,4 @@
-import { unquote } from "../files/url-quote.js";
+import { unquote } from "../python/url-quote.js";
 
 /**
  * The script's arguments from the query (RFC 3875 section 4.4, the

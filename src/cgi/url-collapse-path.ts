@@ -1,4 +1,4 @@
-import { unquote } from "../files/url-quote.js";
+import { unquote } from "../python/url-quote.js";
 
 /**
  * CPython's `http.server._url_collapse_path`: the request path percent-decoded,

@@ -1,6 +1,6 @@
 import { escapeHtml } from "../python/html-escape.js";
 import { fsEncode } from "./fs-encoding.js";
-import { quote, unquote } from "./url-quote.js";
+import { quote, unquote } from "../python/url-quote.js";
 
 /** One entry of a directory, as the listing needs it. */
 export interface ListingEntry {

@@ -1,7 +1,7 @@
 /**
  * `simplehttp/files`: the file-serving decisions of SimpleHTTPRequestHandler,
  * small and pure where they can be (path translation, the response plan,
- * media types, conditional requests, the listing page, URL quoting, file-name
+ * media types, conditional requests, the listing page, file-name
  * bytes), and the body sources and caches it uses.
  * @module
  */
@@ -12,7 +12,6 @@ export { guessType, extensionOf, MIME_BY_EXTENSION, DEFAULT_EXTENSIONS_MAP } fro
 export { isNotModified, type ConditionalHeaders } from "./not-modified.js";
 export { renderDirectoryListing, sortEntries, type ListingEntry } from "./directory-listing.js";
 export { readListingEntries } from "./listing-entries.js";
-export { quote, unquote } from "./url-quote.js";
 export { fsDecode, fsEncode } from "./fs-encoding.js";
 export { BufferSource, FileSource, type BodySource } from "./body-source.js";
 export { FileCache, defaultFileCache, type FileCacheLimits } from "./file-cache.js";

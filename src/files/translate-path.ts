@@ -1,4 +1,4 @@
-import { unquote } from "./url-quote.js";
+import { unquote } from "../python/url-quote.js";
 
 /** Python's `posixpath.normpath`. */
 export function normpath(path: string): string {

@@ -181,7 +181,6 @@ export class BaseHTTPRequestHandler {
     this.requestline = "";
     this.path = "";
     this.requestVersion = this.defaultRequestVersion;
-    this.#setRawRequestline("");
     const conn = this.#conn;
     const parser = conn.startRequest();
     let head: RequestHead | null;
@@ -236,7 +235,7 @@ export class BaseHTTPRequestHandler {
       this.path = line.path;
       this.requestVersion = line.version;
     }
-    this.#conn.mustClose();
+    this.#conn.closeAfterResponse();
     await this.sendError(err.status, err.message, err.explain);
     await this.wfile.flush();
     this.closeConnection = true;
@@ -248,7 +247,7 @@ export class BaseHTTPRequestHandler {
     this.#rawRequestline = null;
   }
 
-  /** A `do_` method threw: the engine decides (see handler-failure.ts); this runs CPython's hooks for it. */
+  /** A `do_` method threw: the engine decides (see recovery.ts); this runs CPython's hooks for it. */
   async #recover(err: unknown): Promise<void> {
     const recovery = this.#conn.handlerFailed(err);
     if (recovery.timedOut) this.logError("Request timed out: %s", pyExceptionRepr("TimeoutError", (err as Error).message));
@@ -323,12 +322,12 @@ export class BaseHTTPRequestHandler {
   endHeaders(): Promise<void> {
     // Not an async function: it returns the writer's promise (usually the shared
     // SETTLED), which saves a promise per response on the hot path.
-    return this.#conn.endHeaders(this.command, this.requestVersion, this.protocolVersion, this.closeConnection);
+    return this.#conn.endHeaders(this.command, this.requestVersion, this.protocolVersion);
   }
 
   /** Writes the buffered headers without ending the block. */
   flushHeaders(): Promise<void> {
-    return this.#conn.flushHeaders();
+    return this.#conn.writePendingHead();
   }
 
   /** Logs an accepted request: `"GET / HTTP/1.1" 200 -`. */

@@ -1,7 +1,7 @@
 import { SimpleHTTPRequestHandler } from "./simple-handler.js";
 import type { BodySource } from "../files/body-source.js";
 import { fsEncode } from "../files/fs-encoding.js";
-import { quote } from "../files/url-quote.js";
+import { quote } from "../python/url-quote.js";
 import { ConnectionClosedError, ConnectionTimeoutError } from "../server/errors.js";
 import { pyRepr } from "../python/py-format.js";
 import { buildCgiEnvironment } from "../cgi/cgi-environment.js";

@@ -6,7 +6,7 @@ import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
 import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
-import { planFileResponse } from "../files/file-plan.js";
+import { planFileResponse, type FilePlan } from "../files/file-plan.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
 import { fsEncode } from "../files/fs-encoding.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
@@ -96,35 +96,37 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * decision is planned first (files/file-plan.ts), then emitted here.
    */
   sendHead(): Promise<BodySource | null> {
-    // Not an async function: each branch hands back its own promise (one promise less per request).
+    // Not an async function on the hot path: a file's head is sent by #sendFile's own promise.
     let plan;
     try {
       plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, headers: this.headers, stat: statNow });
     } catch (err) {
       return Promise.reject(err);
     }
-    switch (plan.kind) {
-      case "redirect":
-        return this.#redirect(plan.location);
-      case "listing":
-        return this.listDirectory(plan.path);
-      case "not-found":
-        return this.sendError(404, "File not found").then(() => null);
-      default:
-        return this.#sendFile(plan.path, plan.stat, plan.kind === "not-modified");
-    }
+    if (plan.kind === "file" || plan.kind === "not-modified") return this.#sendFile(plan.path, plan.stat, plan.kind === "not-modified");
+    return this.#sendOther(plan);
   }
 
-  async #redirect(location: string): Promise<null> {
-    this.sendResponse(301);
-    this.sendHeader("Location", location);
-    this.sendHeader("Content-Length", "0");
-    await this.endHeaders();
-    return null;
+  /** The plans that send no file: a redirect, a listing, a 404. */
+  async #sendOther(plan: Exclude<FilePlan, { kind: "file" | "not-modified" }>): Promise<BodySource | null> {
+    switch (plan.kind) {
+      case "redirect":
+        this.sendResponse(301);
+        this.sendHeader("Location", plan.location);
+        this.sendHeader("Content-Length", "0");
+        await this.endHeaders();
+        return null;
+      case "listing":
+        return await this.listDirectory(plan.path);
+      case "not-found":
+        await this.sendError(404, "File not found");
+        return null;
+    }
   }
 
   /** Opens a planned file (as CPython does before its 304 check: 404 if it cannot be read) and sends its head. */
   async #sendFile(path: string, st: Stats, notModified: boolean): Promise<BodySource | null> {
+    const ctype = this.guessType(path); // asked first, as CPython's send_head does
     const fsPath = fsEncode(path);
     const cached = this.fileCache?.get(fsPath, st) ?? null;
     let source: BodySource;
@@ -145,7 +147,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         return null;
       }
       this.sendResponse(200);
-      this.sendHeader("Content-type", this.guessType(path));
+      this.sendHeader("Content-type", ctype);
       this.sendHeader("Content-Length", String(st.size));
       this.sendHeader("Last-Modified", this.dateTimeString(st.mtimeMs / 1000));
       this.sendExtraResponseHeaders();

@@ -3,9 +3,9 @@ import { versionNumber } from "../wire/http-version.js";
 import { HttpParseError } from "../wire/parse-error.js";
 import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type RequestHead } from "../wire/request-head-parser.js";
 import { ConnectionTimeoutError } from "./errors.js";
-import { recoveryFor, type Recovery } from "./handler-failure.js";
+import { recoveryFor, type Recovery } from "./recovery.js";
 import { RequestBody } from "./request-body.js";
-import { ResponseHead } from "./response-head.js";
+import { ResponseHead } from "../wire/response-head.js";
 import { ResponseWriter, SETTLED } from "./response-writer.js";
 import { SocketReader } from "./socket-reader.js";
 
@@ -18,6 +18,8 @@ import { SocketReader } from "./socket-reader.js";
 export interface ConnectionPeer {
   /** True when the connection is to close after the current request. */
   closeConnection: boolean;
+  /** Writes what is buffered of the response head (CPython's `flush_headers`; a subclass may override it). */
+  flushHeaders(): Promise<void>;
   /** Seconds each read may wait (CPython's `timeout`); null: only the limits below. */
   readonly timeout: number | null;
   /** Seconds an idle connection waits for its next request; also the most time spent discarding an unread body. */
@@ -143,7 +145,8 @@ export class HttpConnection {
     if (err instanceof ConnectionTimeoutError) {
       if (idle) {
         const pyTimeout = this.#timeoutMs();
-        const first = this.#requests === 0;
+        // No request yet, and nothing written (a subclass's setup() may greet the client).
+        const first = this.#requests === 0 && this.wfile.bytesSent === 0;
         if (!(first && pyTimeout !== null && pyTimeout <= this.#peer.keepAliveTimeout * 1000)) return null;
       } else if (Date.now() >= this.#headDeadline - 1) {
         throw headersTimeout();
@@ -175,7 +178,7 @@ export class HttpConnection {
   }
 
   /** The connection closes after this response whatever the handler says (a refused request). */
-  mustClose(): void {
+  closeAfterResponse(): void {
     this.#mustClose = true;
   }
 
@@ -183,17 +186,22 @@ export class HttpConnection {
 
   /**
    * Ends the response head: decides the body's framing (response-framing.ts)
-   * and hands the head to the writer. `closing`: the handler's `closeConnection`.
+   * and hands the head to the writer. A body that can only end with the
+   * connection (an HTTP/1.0 client, no length) closes it: `closeConnection`
+   * says so from here on, as CPython's attribute would.
    */
-  endHeaders(method: string | null, requestVersion: string, protocolVersion: string, closing: boolean): Promise<void> {
+  endHeaders(method: string | null, requestVersion: string, protocolVersion: string): Promise<void> {
     const head = this.response;
     if (head.omitted) return SETTLED;
-    const framing = head.end(method, versionNumber(requestVersion), versionNumber(protocolVersion), closing || this.#mustClose);
+    const peer = this.#peer;
+    const closing = peer.closeConnection || this.#mustClose;
+    const framing = head.end(method, versionNumber(requestVersion), versionNumber(protocolVersion), closing);
+    if (framing.mode === "raw" && !closing) peer.closeConnection = true;
     return this.wfile.writeHead(head.take(), framing.mode, Math.max(0, head.contentLength));
   }
 
-  /** Writes what is buffered of the head without ending it (CPython's `flush_headers`). */
-  flushHeaders(): Promise<void> {
+  /** Writes what is buffered of the head without ending it (the engine's part of CPython's `flush_headers`). */
+  writePendingHead(): Promise<void> {
     const head = this.response;
     if (!head.pending) return SETTLED;
     return this.wfile.writeHead(head.take(), this.wfile.mode, Math.max(0, head.contentLength));
@@ -202,7 +210,7 @@ export class HttpConnection {
   // ---- the end of a request -------------------------------------------------
 
   /**
-   * The handler failed: what to do about it (handler-failure.ts). A response
+   * The handler failed: what to do about it (recovery.ts). A response
    * that can be replaced is dropped for the error reply the handler is to
    * send; one that has begun is cut short. Either way the connection closes.
    */
@@ -243,7 +251,7 @@ export class HttpConnection {
       await this.wfile.flush().catch(() => {});
       return;
     }
-    await this.flushHeaders();
+    await peer.flushHeaders();
     peer.closeConnection = !this.wfile.endResponse() || peer.closeConnection || this.#mustClose;
     await this.#finishBody(this.wfile.flush());
   }

@@ -11,8 +11,9 @@ const ignore = (): void => {};
 /**
  * CPython's `HTTPServer` (socketserver's TCPServer lifecycle) on `node:net`.
  *
- * Construction binds and listens (`await server.ready`, or use
- * `await HTTPServer.create(...)`); port 0 gives a real port, readable as
+ * Construction binds and listens, once the constructors have returned (a
+ * subclass's fields are set by then): `await server.ready`, or use
+ * `await HTTPServer.create(...)`; port 0 gives a real port, readable as
  * `serverPort` before serving. Connections that arrive before
  * `serveForever()` or `handleRequest()` wait, as in a listen backlog.
  *
@@ -60,6 +61,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
         if (this.#closed) return;
         try {
           await this.serverBind();
+          if (this.#closed) return;
           await this.serverActivate();
         } catch (err) {
           await this.serverClose();
@@ -107,8 +109,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
         resolve();
       });
     });
-    // serverClose() came while binding: do not leave the port open behind it.
-    if (this.#closed) listener.close();
+    if (this.#closed) {
+      // serverClose() came while binding: do not leave the port open behind it.
+      listener.close();
+      return;
+    }
     const addr = listener.address();
     if (addr && typeof addr === "object") {
       this.serverAddress = [addr.address, addr.port];

@@ -48,7 +48,7 @@ export class HTTPSServer extends HTTPServer {
    * Seconds a new connection has to complete its TLS handshake before it is
    * closed (default 10: a real client needs a few round trips; Node's own
    * default of 120 would let stalled connections pile up). Read when the
-   * listener is made: set it on a subclass's prototype.
+   * listener is made (when the server binds).
    */
   declare handshakeTimeout: number;
 
@@ -74,8 +74,7 @@ export class HTTPSServer extends HTTPServer {
   /** Makes the `tls.Server`: handshakes on arrival, `onSocket` receives each connection once it is secure. */
   protected override createListener(onSocket: (socket: Socket) => void): NetServer {
     const credentials = this.#credentials;
-    this.#credentials = null;
-    if (credentials === null) throw new Error("HTTPSServer.createListener() makes one listener, once the server is constructed");
+    if (credentials === null) throw new Error("HTTPSServer has no credentials left: it was closed before it bound");
     const server = tls.createServer({
       ...secureContextOptions(credentials),
       ALPNProtocols: [...credentials.alpn],
@@ -85,6 +84,8 @@ export class HTTPSServer extends HTTPServer {
       allowHalfOpen: false,
       pauseOnConnect: false,
     });
+    // The key and password live on in the TLS context only.
+    this.#credentials = null;
     // The raw socket and the TLSSocket made from it share the peer's address and port.
     const peer = (socket: Socket): string => `${socket.remoteAddress ?? ""}|${socket.remotePort ?? 0}`;
     server.on("connection", (raw: Socket) => {
@@ -112,6 +113,12 @@ export class HTTPSServer extends HTTPServer {
       if (!socket.destroyed) socket.destroy();
     });
     return server;
+  }
+
+  /** Stops serving (see HTTPServer); the key and password are dropped if the server never bound. */
+  override async serverClose(): Promise<void> {
+    this.#credentials = null;
+    await super.serverClose();
   }
 
   /** Closes idle connections, and those still in their TLS handshake (no request has begun on them). */

@@ -6,8 +6,8 @@ import { ConnectionClosedError, ConnectionTimeoutError } from "./errors.js";
  * The promise every write, flush and `endHeaders()` returns when there is
  * nothing to wait for: one shared, already resolved object, so the hot path
  * allocates none, and a caller that compares with it (`p === SETTLED`) can
- * skip the await and its microtask. Only this module's writer and the
- * engine's synchronous steps return it.
+ * skip the await and its microtask. The writer, the engine and the
+ * handlers' synchronous hooks (`setup()`, `endHeaders()`...) return it.
  */
 export const SETTLED: Promise<void> = Promise.resolve();
 /** Queued bytes past which the queue goes to the socket without waiting for `flush()`. */

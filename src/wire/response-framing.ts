@@ -17,7 +17,7 @@ export type BodyMode = "raw" | "none" | "length" | "chunked" | "passthrough";
 export interface ResponseFacts {
   /** The request method (`HEAD` responses have no body); null when no request line was read. */
   readonly method: string | null;
-  /** The request's version number (`versionNumber`; 0 for HTTP/0.9 or none). */
+  /** The request's version number (`versionNumber`: 1001 for HTTP/1.1; 0 when no request line was read). */
   readonly requestVersion: number;
   /** Our version number (`protocolVersion`). */
   readonly protocolVersion: number;

@@ -258,6 +258,27 @@ describe("timeouts", () => {
     });
   });
 
+  it("`timeout`: a connection that was already written to (a greeting from setup()) idles out quietly, not as a timed-out first request", async () => {
+    class Greeting extends Http11 {
+      override setup(): Promise<void> {
+        void this.wfile.write("hi\r\n");
+        return super.setup();
+      }
+    }
+    Greeting.prototype.timeout = 0.2;
+    await withServer(Greeting, async ({ port, logs }) => {
+      const c = await RawConnection.connect(port);
+      try {
+        assert.ok(await c.waitClose(5000), "closed");
+        assert.equal(c.received.toString("latin1"), "hi\r\n");
+        await sleep(20);
+        assert.deepEqual(logs, []);
+      } finally {
+        c.destroy();
+      }
+    });
+  });
+
   it("`timeout`: a body that stalls ends the connection without a response", async () => {
     let error: unknown = null;
     class T extends QuietHandler {

@@ -33,6 +33,33 @@ function connectFails(port: number, host = "127.0.0.1"): Promise<boolean> {
 }
 
 describe("binding", () => {
+  it("binds once the constructors have returned, so a subclass's own fields are used (requestQueueSize as a class field)", async () => {
+    let seen = 0;
+    class Small extends HTTPServer {
+      override requestQueueSize = 5;
+      override async serverBind(): Promise<void> {
+        seen = this.requestQueueSize;
+        await super.serverBind();
+      }
+    }
+    const server = new Small(["127.0.0.1", 0], Hello);
+    try {
+      await server.ready;
+      assert.equal(seen, 5);
+      assert.ok(server.serverPort > 0);
+    } finally {
+      await server.serverClose();
+    }
+  });
+
+  it("serverClose() right after construction binds nothing: ready settles, no port is left open", async () => {
+    const server = new HTTPServer(["127.0.0.1", 0], Hello);
+    await server.serverClose();
+    await server.ready;
+    assert.equal(server.serverPort, 0);
+    assert.equal(server.listener.listening, false);
+  });
+
   it("port 0 gives a real port before serving; connections made early wait in the backlog", async () => {
     const server = new HTTPServer(["127.0.0.1", 0], Hello);
     try {

@@ -208,6 +208,12 @@ describe("HTTPSServer construction", () => {
     assert.throws(() => new ThreadingHTTPSServer(["127.0.0.1", 0], InfoHandler, {} as HTTPSServerOptions), { name: "TypeError", message: /certfile/ });
   });
 
+  it("keeps no key or password once closed before binding: a later bind fails with a clear error", async () => {
+    const server = new HTTPSServer(["127.0.0.1", 0], InfoHandler, { certfile: fx.combined }, false);
+    await server.serverClose();
+    await assert.rejects(server.serverBind(), { message: /no credentials left: it was closed before it bound/ });
+  });
+
   it("does not bind when bindAndActivate is false", async () => {
     const port = await freePort();
     const server = new HTTPSServer(["127.0.0.1", port], InfoHandler, { certfile: fx.combined }, false);

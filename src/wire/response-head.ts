@@ -1,4 +1,4 @@
-import { decideResponseFraming, type ResponseFacts, type ResponseFraming } from "../wire/response-framing.js";
+import { decideResponseFraming, type ResponseFacts, type ResponseFraming } from "./response-framing.js";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 

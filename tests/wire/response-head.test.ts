@@ -1,7 +1,7 @@
 // ResponseHead: the header block being built, and the facts it keeps for the framing.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ResponseHead } from "../../src/server/response-head.js";
+import { ResponseHead } from "../../src/wire/response-head.js";
 
 function head(build: (h: ResponseHead) => void, omit = false): ResponseHead {
   const h = new ResponseHead();

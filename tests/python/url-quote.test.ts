@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { quote, unquote } from "../../src/files/url-quote.js";
+import { quote, unquote } from "../../src/python/url-quote.js";
 import { anyString, python, samples, tokens } from "../helpers/oracle.js";
 
 test("quote() leaves letters, digits, _.-~ and / alone and percent-encodes the rest as UTF-8", () => {

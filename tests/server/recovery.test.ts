@@ -1,7 +1,7 @@
 // recoveryFor(): the engine's policy after a do_ method throws, as a table.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { recoveryFor } from "../../src/server/handler-failure.js";
+import { recoveryFor } from "../../src/server/recovery.js";
 import { BodyTooLargeError, ConnectionClosedError, ConnectionTimeoutError } from "../../src/server/errors.js";
 import { HttpParseError } from "../../src/wire/parse-error.js";
 
