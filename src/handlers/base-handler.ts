@@ -4,7 +4,8 @@ import { escapeLogMessage } from "../python/log-escape.js";
 import { pyExceptionRepr, pyFormat, pyRepr, type PyFormatArg } from "../python/py-format.js";
 import { HeaderMap } from "../wire/header-map.js";
 import { currentHttpDate, formatHttpDate, formatLogDate } from "../wire/http-date.js";
-import { HTTP_1_1, versionNumber } from "../wire/http-version.js";
+import { expectsContinue } from "../wire/expect-continue.js";
+import { versionNumber } from "../wire/http-version.js";
 import { HttpParseError } from "../wire/parse-error.js";
 import { persists } from "../wire/persistence.js";
 import type { RequestHead, RequestHeadParser } from "../wire/request-head-parser.js";
@@ -87,6 +88,9 @@ export class BaseHTTPRequestHandler {
 
   /** The engine under this handler: reader, writer, response head, persistence. */
   readonly #conn: HttpConnection;
+  /** The head just read, or the parser's refusal of it, for `parseRequest()`; and that parser. */
+  #read: RequestHead | HttpParseError | null = null;
+  #parser: RequestHeadParser | null = null;
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer) {
     this.request = request;
@@ -137,22 +141,48 @@ export class BaseHTTPRequestHandler {
   }
 
   /**
-   * Reads, parses and answers one request: `parseRequest()`, `Expect:
-   * 100-continue`, then `do_<command>()` (501 when there is none); a handler
-   * that throws is answered by the engine's recovery policy.
+   * Reads, parses and answers one request: the head is read here against the
+   * engine's deadlines (as CPython reads `raw_requestline` here), then
+   * `parseRequest()`, `Expect: 100-continue`, and `do_<command>()` (501 when
+   * there is none); a `do_` method that throws meets the engine's recovery policy.
    */
   async handleOneRequest(): Promise<void> {
-    this.closeConnection = true;
-    if (!(await this.parseRequest())) return;
-    const command = this.command as string;
-    if (
-      (this.headers.get("Expect") ?? "").toLowerCase() === "100-continue" &&
-      versionNumber(this.protocolVersion) >= HTTP_1_1 &&
-      versionNumber(this.requestVersion) >= HTTP_1_1 &&
-      !(await this.handleExpect100())
-    ) {
+    this.#resetRequest();
+    const conn = this.#conn;
+    const parser = conn.startRequest();
+    let read: RequestHead | HttpParseError | null;
+    try {
+      // The engine steps the parser and keeps the deadlines; this loop (here, not in a
+      // helper: one async call less per request) only awaits the socket.
+      for (;;) {
+        const step = conn.headStep(parser);
+        if (typeof step !== "number") {
+          read = step;
+          break;
+        }
+        try {
+          await conn.waitForHead(step);
+        } catch (err) {
+          read = conn.headWaitFailed(err);
+          break;
+        }
+      }
+    } catch (err) {
+      // CPython: a read timed out, discard this connection (logged); a refused head goes to parseRequest().
+      if (err instanceof ConnectionTimeoutError) return this.logError("Request timed out: %s", pyExceptionRepr("TimeoutError", err.message));
+      if (!(err instanceof HttpParseError)) throw err;
+      read = err;
+    }
+    if (read === null) return; // the client is done
+    this.#read = read;
+    this.#parser = parser;
+    let parsed = this.parseRequest();
+    if (parsed !== true && parsed !== false) parsed = await parsed;
+    if (!parsed) return;
+    if (expectsContinue(this.headers.get("Expect"), this.protocolVersion, this.requestVersion) && !(await this.handleExpect100())) {
       return this.#conn.endRequest();
     }
+    const command = this.command ?? "";
     const method = (this as unknown as Record<string, unknown>)[DO_NAMES[command] ?? "do_" + command];
     if (typeof method !== "function") await this.sendError(501, `Unsupported method (${pyRepr(command)})`);
     else {
@@ -168,78 +198,50 @@ export class BaseHTTPRequestHandler {
   }
 
   /**
-   * Reads and parses the next request head (CPython's `parse_request`, which
-   * here also reads it: a head is parsed as its bytes arrive, against the
-   * engine's deadlines): sets `requestline`, `command`, `path`,
-   * `requestVersion`, `headers`, `rfile` and `closeConnection` (CPython's
-   * keep-alive rule). Returns false when there is nothing to dispatch: the
-   * client is done, or the request was refused and its error already sent
-   * (400, 408, 414, 431, 501, 505 with CPython's texts).
+   * Takes in the request head just read (CPython's `parse_request`): sets
+   * `requestline`, `command`, `path`, `requestVersion`, `headers`, `rfile`
+   * and `closeConnection` (CPython's keep-alive rule), and returns true; for
+   * a head the parser refused, sends the error (400, 408, 414, 431, 501, 505
+   * with CPython's texts) and returns false. Synchronous unless it sends one.
    */
-  async parseRequest(): Promise<boolean> {
-    this.command = null;
-    this.requestline = "";
-    this.path = "";
-    this.requestVersion = this.defaultRequestVersion;
-    const conn = this.#conn;
-    const parser = conn.startRequest();
-    let head: RequestHead | null;
-    try {
-      // The engine steps the parser and keeps the deadlines; this loop only awaits the socket.
-      for (;;) {
-        const step = conn.headStep(parser);
-        if (typeof step !== "number") {
-          head = step;
-          break;
-        }
-        try {
-          await conn.waitForHead(step);
-        } catch (err) {
-          head = conn.headWaitFailed(err);
-          break;
-        }
-      }
-    } catch (err) {
-      return this.#refuse(err, parser);
-    }
-    if (head === null) return false;
-    this.requestline = head.requestline;
-    this.#setRawRequestline(head.requestline + "\r\n");
-    this.command = head.command;
-    this.path = head.path;
-    this.requestVersion = head.version;
-    this.headers = this.MessageClass === HeaderMap ? head.headers : new this.MessageClass(head.headers);
-    this.rfile = this.#conn.accept(head);
-    const theirs = head.major * 1000 + Math.min(head.minor, 999);
-    this.closeConnection = !persists(theirs, versionNumber(this.protocolVersion), this.headers.get("Connection"), head.http09);
+  parseRequest(): boolean | Promise<boolean> {
+    const read = this.#read;
+    this.#read = null;
+    if (read === null) return false;
+    if (read instanceof HttpParseError) return this.#refuse(read, this.#parser);
+    this.requestline = read.requestline;
+    this.#setRawRequestline(read.requestline + "\r\n");
+    this.command = read.command;
+    this.path = read.path;
+    this.requestVersion = read.version;
+    this.headers = this.MessageClass === HeaderMap ? read.headers : new this.MessageClass(read.headers);
+    this.rfile = this.#conn.accept(read);
+    const theirs = read.major * 1000 + Math.min(read.minor, 999);
+    this.closeConnection = !persists(theirs, versionNumber(this.protocolVersion), this.headers.get("Connection"), read.http09);
     return true;
   }
 
-  /** A head that could not be read: sends its error (parse errors, 408) or logs the timeout; throws anything else. */
-  async #refuse(err: unknown, parser: RequestHeadParser): Promise<false> {
-    this.closeConnection = true;
-    if (err instanceof ConnectionTimeoutError) {
-      this.logError("Request timed out: %s", pyExceptionRepr("TimeoutError", err.message));
-      return false;
-    }
-    if (!(err instanceof HttpParseError)) throw err;
-    // What was read of the request line, for the log line and for HEAD (no error body).
-    this.requestline = parser.requestline;
-    this.#setRawRequestline(parser.requestline);
-    const line = parser.requestLine;
-    if (err.code === "ERR_URI_TOO_LONG") {
-      this.requestVersion = "";
-      this.command = "";
-    } else if (line) {
-      this.command = line.command;
-      this.path = line.path;
-      this.requestVersion = line.version;
-    }
+  /** A refused head: what was read of its request line (for the log line, and for HEAD), then the error. */
+  async #refuse(err: HttpParseError, parser: RequestHeadParser | null): Promise<false> {
+    const line = parser?.requestLine;
+    this.requestline = parser?.requestline ?? "";
+    this.#setRawRequestline(this.requestline);
+    if (err.code === "ERR_URI_TOO_LONG") this.requestVersion = this.command = "";
+    else if (line) [this.command, this.path, this.requestVersion] = [line.command, line.path, line.version];
     this.#conn.closeAfterResponse();
     await this.sendError(err.status, err.message, err.explain);
     await this.wfile.flush();
     this.closeConnection = true;
     return false;
+  }
+
+  /** Before a request line is parsed: CPython's attributes as they start. */
+  #resetRequest(): void {
+    this.closeConnection = true;
+    this.command = null;
+    this.requestline = "";
+    this.path = "";
+    this.requestVersion = this.defaultRequestVersion;
   }
 
   #setRawRequestline(text: string): void {
