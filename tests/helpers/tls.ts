@@ -13,7 +13,7 @@ import path from "node:path";
 import tls from "node:tls";
 import { fileURLToPath } from "node:url";
 
-/** The repository root (tests run from build-test/tests/tls/). */
+/** The repository root (this file runs as build-test/tests/helpers/tls.js). */
 export const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 /** The built command. */
 export const CLI = path.join(ROOT, "dist/cli.js");
