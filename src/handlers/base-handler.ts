@@ -216,8 +216,7 @@ export class BaseHTTPRequestHandler {
     this.requestVersion = read.version;
     this.headers = this.MessageClass === HeaderMap ? read.headers : new this.MessageClass(read.headers);
     this.rfile = this.#conn.accept(read);
-    const theirs = read.major * 1000 + Math.min(read.minor, 999);
-    this.closeConnection = !persists(theirs, versionNumber(this.protocolVersion), this.headers.get("Connection"), read.http09);
+    this.closeConnection = !persists(versionNumber(read.version), versionNumber(this.protocolVersion), this.headers.get("Connection"), read.http09);
     return true;
   }
 

@@ -164,7 +164,7 @@ export class HttpConnection {
   accept(head: RequestHead): RequestBody {
     this.#requests++;
     this.#mustClose = head.mustClose || head.http09;
-    this.response.reset(head.http09);
+    if (head.http09) this.response.reset(true); // no head at all for HTTP/0.9; startRequest() reset the rest
     this.#body = head.framing.kind === "none" ? this.emptyBody : new RequestBody(this.#reader, head.framing, () => this.#bodyTimeoutMs());
     return this.#body;
   }

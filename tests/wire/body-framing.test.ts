@@ -3,18 +3,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { decideBodyFraming, type FramingDecision } from "../../src/wire/body-framing.js";
 import { HeaderMap } from "../../src/wire/header-map.js";
-import { HttpParseError, type ParseErrorCode } from "../../src/wire/parse-error.js";
-
-/** The HttpParseError `fn` throws; fails the test when it returns or throws anything else. */
-function parseError(fn: () => unknown): HttpParseError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HttpParseError) return err;
-    throw err;
-  }
-  return assert.fail("expected an HttpParseError");
-}
+import type { ParseErrorCode } from "../../src/wire/parse-error.js";
+import { parseError } from "../helpers/parse-error.js";
 
 type Fields = Array<[string, string]>;
 type Version = readonly [major: number, minor: number];

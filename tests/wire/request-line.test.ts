@@ -2,18 +2,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { parseRequestLine, requestPath, type RequestLine } from "../../src/wire/request-line.js";
-import { HttpParseError, type ParseErrorCode } from "../../src/wire/parse-error.js";
-
-/** The HttpParseError `fn` throws; fails the test when it returns or throws anything else. */
-function parseError(fn: () => unknown): HttpParseError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof HttpParseError) return err;
-    throw err;
-  }
-  return assert.fail("expected an HttpParseError");
-}
+import type { ParseErrorCode } from "../../src/wire/parse-error.js";
+import { parseError } from "../helpers/parse-error.js";
 
 const http11 = (command: string, target: string, path = target): RequestLine => ({
   command, target, path, version: "HTTP/1.1", major: 1, minor: 1, http09: false,
