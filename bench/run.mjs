@@ -2,15 +2,15 @@
 // simplehttp benchmark: simplehttp vs nginx, python3 -m http.server, sirv,
 // http-server and canned Node responders, in one run, on loopback only.
 // Usage: node bench/run.mjs [--duration S] [--runs N] [--only NAME[,NAME]]
-//                           [--cells a,b,c,d,e,f] [--no-install] [--server-logs]
+//                           [--cells a,b,...,j] [--no-install] [--server-logs]
 //                           [--loadgen wrk|autocannon] [--baseline DIR] [--rounds N]
 // See bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkUrl, probeClose } from './lib/check.mjs';
-import { FILES, LISTING_DIR, LISTING_ENTRIES, makeFixture } from './lib/fixture.mjs';
+import { checkUrl, probeClose, rawExchange } from './lib/check.mjs';
+import { FILES, JS_FILE, JS_GZ_NAME, LISTING_DIR, LISTING_ENTRIES, makeFixture } from './lib/fixture.mjs';
 import { ensureDebian, ensureNpmPeers, peerBin } from './lib/install.mjs';
 import { describeLoad, runLoad, writeWrkScript } from './lib/loadgen.mjs';
 import {
@@ -25,6 +25,8 @@ const peersPrefix = path.join(benchDir, '.peers');
 const resultsDir = path.join(benchDir, 'results');
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
+const ALL_CELLS = 'abcdefghij'; // f (RSS) is measured after the others
+
 const USAGE = `usage: node bench/run.mjs [options]
   --duration S     seconds per cell (default 10; env BENCH_DURATION)
   --runs N         measure each cell N times and report the median (default 1; env BENCH_RUNS)
@@ -34,7 +36,8 @@ const USAGE = `usage: node bench/run.mjs [options]
   --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-baseline,
                    simplehttp-workers, nginx-1w, nginx-tuned, python, sirv, http-server,
                    canned-net, canned-http); simplehttp matches simplehttp-baseline too
-  --cells LIST     comma-separated cells to run, from a,b,c,d,e,f (default all)
+  --cells LIST     comma-separated cells to run, from a,b,c,d,e,f,g,h,i,j (default all;
+                   f, the RSS after load, is taken after all the others)
   --no-install     never apt-get/npm install missing peers or load generators
   --server-logs    keep servers' stdout/stderr in files under the temp dir (default /dev/null)
   --loadgen TOOL   wrk (default) or autocannon
@@ -52,7 +55,7 @@ function parseArgs(argv) {
     runs: Number(process.env.BENCH_RUNS ?? 1),
     warmup: Number(process.env.BENCH_WARMUP ?? 3),
     only: null,
-    cells: ['a', 'b', 'c', 'd', 'e', 'f'],
+    cells: ALL_CELLS.split(''),
     noInstall: false,
     serverLogs: false,
     loadgen: 'wrk',
@@ -89,19 +92,69 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 20) throw new Error('--runs must be an integer 1..20');
   if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 20) throw new Error('--rounds must be an integer 1..20');
   if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > 60) throw new Error('--warmup must be an integer 0..60');
-  if (o.cells.some((c) => !'abcdef'.includes(c) || c.length !== 1)) throw new Error('--cells takes letters from a,b,c,d,e,f');
+  if (o.cells.some((c) => !ALL_CELLS.includes(c) || c.length !== 1)) throw new Error(`--cells takes letters from ${ALL_CELLS.split('').join(',')}`);
   if (!['wrk', 'autocannon'].includes(o.loadgen)) throw new Error('--loadgen must be wrk or autocannon');
   return o;
 }
 
+// Request headers of cells h and i, as browsers send them.
+const AE_BROWSER = 'Accept-Encoding: gzip, deflate, br, zstd';
+const AE_JS = 'Accept-Encoding: gzip, deflate, br';
+const RANGE = { start: 1024 * 1024, end: 1024 * 1024 + 64 * 1024 - 1 }; // 64 KiB from 1 MiB on
+
+/**
+ * The cells, in the order they are measured (f, the RSS, is taken after all
+ * the others, so it comes last). Fields: headers (sent by the check and by the
+ * load generator), expect (see checkUrl; sameAs: { file, start, end } = the
+ * decoded body must equal those fixture bytes), prepare ('etag': first learn the
+ * server's ETag with a plain GET and add If-None-Match with it, see
+ * measureServer), answerMark (show the Content-Encoding and body size in the
+ * table).
+ */
 const CELLS = [
   { id: 'a', title: 'a. 1 KiB file, keep-alive, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: [], metric: 'rps', expect: { bytes: FILES.small.size }, describe: `GET /${FILES.small.name} (1024 bytes), 50 keep-alive connections` },
   { id: 'b', title: 'b. 1 KiB file, new connection per request, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: ['Connection: close'], metric: 'rps', expect: { bytes: FILES.small.size }, describe: `GET /${FILES.small.name} with "Connection: close", 50 connections (each reconnects after every response)` },
   { id: 'c', title: 'c. 100 KiB file, keep-alive, 50 conns (req/s)', path: `/${FILES.medium.name}`, connections: 50, headers: [], metric: 'rps', expect: { bytes: FILES.medium.size }, describe: `GET /${FILES.medium.name} (102400 bytes), 50 keep-alive connections` },
   { id: 'd', title: 'd. 10 MiB file, 4 conns (MiB/s)', path: `/${FILES.large.name}`, connections: 4, headers: [], metric: 'mibps', expect: { bytes: FILES.large.size }, describe: `GET /${FILES.large.name} (10485760 bytes), 4 keep-alive connections, throughput in MiB/s` },
   { id: 'e', title: `e. ${LISTING_ENTRIES}-entry directory listing, keep-alive, 50 conns (req/s)`, path: `/${LISTING_DIR}/`, connections: 50, headers: [], metric: 'rps', expect: { links: LISTING_ENTRIES }, describe: `GET /${LISTING_DIR}/ (an HTML listing of ${LISTING_ENTRIES} files, checked for >= ${LISTING_ENTRIES} href= links), 50 keep-alive connections` },
-  { id: 'f', title: 'f. RSS after load', metric: 'rss', describe: 'VmRSS from /proc/<pid>/status after all cells, summed over the server process and its children (nginx master+worker, cluster workers)' },
+  {
+    id: 'g', title: 'g. 1 KiB file revalidated, 304 Not Modified, keep-alive, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: [], metric: 'rps',
+    prepare: 'etag', expect: { status: 304, empty: true },
+    describe: `GET /${FILES.small.name} with "If-None-Match: <ETag>", 50 keep-alive connections; <ETag> is what that server sent in a plain GET just before (each server makes its own); checked for status 304 and an empty body (also on the raw socket); a server whose 200 response has no ETag is skipped (none)`,
+  },
+  {
+    id: 'h', title: 'h. 1 KiB file, browser Accept-Encoding, keep-alive, 50 conns (req/s)', path: `/${FILES.small.name}`, connections: 50, headers: [AE_BROWSER], metric: 'rps', answerMark: true,
+    expect: { encoding: 'any', bytes: FILES.small.size, sameAs: { file: FILES.small.name } },
+    describe: `GET /${FILES.small.name} (1024 random bytes, application/octet-stream) with "${AE_BROWSER}", 50 keep-alive connections; any answer is accepted (a coding is decoded and compared with the file); [the coding and body size each server answered] are in the table and the notes. nginx runs with gzip off (and gzip_static finds no 1k.bin.gz), so both nginx columns send identity here`,
+  },
+  {
+    id: 'i', title: 'i. 100 KiB JavaScript, Accept-Encoding gzip/deflate/br, keep-alive, 50 conns (req/s)', path: `/${JS_FILE.name}`, connections: 50, headers: [AE_JS], metric: 'rps', answerMark: true,
+    expect: { encoding: 'compressed', bytes: JS_FILE.size, sameAs: { file: JS_FILE.name } },
+    describe: `GET /${JS_FILE.name} (102400 bytes of generated JavaScript; ${JS_GZ_NAME}, its gzip -9, lies beside it with the same mtime) with "${AE_JS}", 50 keep-alive connections; the check wants a Content-Encoding (identity fails it) whose decoding equals app.js; [the coding and body size each server answered] are in the table and the notes. nginx serves ${JS_GZ_NAME} with gzip_static on`,
+  },
+  {
+    id: 'j', title: 'j. 64 KiB range of the 10 MiB file, keep-alive, 50 conns (req/s)', path: `/${FILES.large.name}`, connections: 50, headers: [`Range: bytes=${RANGE.start}-${RANGE.end}`], metric: 'rps',
+    expect: { status: 206, bytes: RANGE.end - RANGE.start + 1, contentRange: `bytes ${RANGE.start}-${RANGE.end}/${FILES.large.size}`, sameAs: { file: FILES.large.name, start: RANGE.start, end: RANGE.end } },
+    describe: `GET /${FILES.large.name} with "Range: bytes=${RANGE.start}-${RANGE.end}", 50 keep-alive connections; checked for status 206, exactly 65536 bytes equal to the file's and "Content-Range: bytes ${RANGE.start}-${RANGE.end}/${FILES.large.size}"`,
+  },
+  { id: 'f', title: 'f. RSS after load', metric: 'rss', describe: 'VmRSS from /proc/<pid>/status after all the other cells run (so with g-j it includes whatever caches they made the server build), summed over the server process and its children (nginx master+worker, cluster workers)' },
 ];
+
+/** Request headers (["Name: value"]) as an object for node:http. */
+function headerObject(lines) {
+  const o = {};
+  for (const h of lines) {
+    const i = h.indexOf(':');
+    o[h.slice(0, i).trim()] = h.slice(i + 1).trim();
+  }
+  return o;
+}
+
+/** The table mark of cells h and i: the coding and the body size as sent. */
+function answerMark(a) {
+  if (!a) return null;
+  return `[${a.contentEncoding}${a.contentEncoding !== 'identity' ? ` ${a.bodyBytes.toLocaleString('en-US')} B` : ''}]`;
+}
 
 // A cell during which processes other than the server, the load generator and
 // this script used at least this much CPU (% of one CPU) is marked as noisy.
@@ -257,13 +310,49 @@ async function measureServer(def, ctx, opts, usedPorts, round = 1) {
       }
       const url = `http://127.0.0.1:${port}${cd.path}`;
       const connHeader = cd.headers.some((h) => /^connection:\s*close/i.test(h)) ? 'close' : 'keep-alive';
-      const chk = await checkUrl(url, { expect: cd.expect, headers: { Connection: connHeader } });
+      let headers = cd.headers;
+      const extra = {};
+      if (cd.prepare === 'etag') {
+        // Learn this server's ETag for the file with a plain GET, then send it back.
+        const first = await checkUrl(url, { expect: { bytes: FILES.small.size }, headers: { Connection: connHeader } });
+        if (!first.ok) {
+          res.cells[cd.id] = { status: 'failed check', reason: `plain GET for the ETag: ${first.reason}`, answer: first.answer };
+          log(`${who} ${cd.id}: failed check: ${res.cells[cd.id].reason}`);
+          continue;
+        }
+        if (!first.answer.etag) {
+          res.cells[cd.id] = { status: 'none', reason: 'its 200 response has no ETag, so there is nothing to revalidate (skipped)', answer: first.answer };
+          log(`${who} ${cd.id}: skipped: no ETag`);
+          continue;
+        }
+        extra.etag = first.answer.etag;
+        headers = [...headers, `If-None-Match: ${first.answer.etag}`];
+      }
+      const expect = { ...cd.expect };
+      if (expect.sameAs) {
+        const { file, start = 0, end } = expect.sameAs;
+        const all = fs.readFileSync(path.join(ctx.fixture, file));
+        expect.body = all.subarray(start, end == null ? all.length : end + 1);
+        delete expect.sameAs;
+      }
+      const chk = await checkUrl(url, { expect, headers: { ...headerObject(headers), Connection: connHeader } });
+      if (chk.ok && expect.empty) {
+        // node:http never reads a body after a 304; the raw bytes tell.
+        const raw = await rawExchange(port, cd.path, headers);
+        if (raw.status !== expect.status || raw.bodyBytes !== 0) {
+          chk.ok = false;
+          chk.reason = `raw request: ${raw.error ? `${raw.error}, ` : ''}status ${raw.status}, ${raw.bodyBytes ?? '?'} bytes after the head, expected ${expect.status} and none`;
+        }
+      }
+      const answer = chk.answer ? { ...chk.answer, ...extra } : undefined;
       if (!chk.ok) {
-        res.cells[cd.id] = { status: 'failed check', reason: chk.reason };
+        res.cells[cd.id] = { status: 'failed check', reason: chk.reason, answer };
         log(`${who} ${cd.id}: failed check: ${chk.reason}`);
         continue;
       }
+      if (cd.answerMark) log(`${who} ${cd.id}: answered ${answer.contentEncoding}, ${answer.bodyBytes}-byte body`);
       const marks = [];
+      if (cd.answerMark) marks.push(answerMark(answer));
       if (connHeader === 'keep-alive' && !chk.keepAlive) marks.push('(closes)');
       if (connHeader === 'close') {
         // wrk reconnects only when the response says the connection ends; a
@@ -277,7 +366,7 @@ async function measureServer(def, ctx, opts, usedPorts, round = 1) {
       if (opts.warmup > 0 && !shuttingDown) {
         // Same load, not measured: every server is measured warm (see --warmup).
         try {
-          await runLoad(ctx, { url, connections: cd.connections, durationS: opts.warmup, headers: cd.headers });
+          await runLoad(ctx, { url, connections: cd.connections, durationS: opts.warmup, headers });
         } catch (e) {
           log(`${who} ${cd.id}: warm-up failed: ${e.message}`);
         }
@@ -286,7 +375,7 @@ async function measureServer(def, ctx, opts, usedPorts, round = 1) {
       for (let i = 0; i < opts.runs && !shuttingDown; i++) {
         try {
           const before = cpuSnapshot(handle.mainPid ?? handle.pid);
-          const r = await runLoad(ctx, { url, connections: cd.connections, durationS: opts.duration, headers: cd.headers });
+          const r = await runLoad(ctx, { url, connections: cd.connections, durationS: opts.duration, headers });
           r.foreignCpuPct = foreignCpuPct(before, cpuSnapshot(handle.mainPid ?? handle.pid));
           delete r.raw;
           runs.push(r);
@@ -300,12 +389,12 @@ async function measureServer(def, ctx, opts, usedPorts, round = 1) {
         await sleep(cd.id === 'b' ? 1000 : 300);
       }
       if (handle.exited) {
-        res.cells[cd.id] = { status: 'server died', reason: `exited during load (code ${handle.exitCode}, signal ${handle.exitSignal})`, runs };
+        res.cells[cd.id] = { status: 'server died', reason: `exited during load (code ${handle.exitCode}, signal ${handle.exitSignal})`, runs, answer };
       } else if (!runs.length) {
-        res.cells[cd.id] = { status: 'load failed', reason: failure };
+        res.cells[cd.id] = { status: 'load failed', reason: failure, answer };
       } else {
         // median, min, max and the busy-machine mark are set by mergeRounds().
-        res.cells[cd.id] = { status: 'ok', runs, marks, url };
+        res.cells[cd.id] = { status: 'ok', runs, marks, url, headers, answer };
       }
     }
     if (opts.cells.includes('f') && !handle.exited) {
@@ -332,6 +421,7 @@ async function measureServer(def, ctx, opts, usedPorts, round = 1) {
 
 // ---- merging rounds ------------------------------------------------------------
 const unique = (xs) => [...new Set(xs)];
+const uniqueBy = (xs, key = (x) => JSON.stringify(x)) => [...new Map(xs.map((x) => [key(x), x])).values()];
 
 /**
  * One server's result from its per-round results (measureServer() of each
@@ -371,7 +461,7 @@ function mergeRounds(parts, opts) {
     if (!okCells.length) {
       const c = entries[0][1];
       if (opts.rounds > 1 && c.reason) {
-        res.cells[cd.id] = { status: c.status, reason: failText, runs: failed.flatMap(([p, x]) => (x.runs ?? []).map((r) => ({ ...r, round: p.round }))) };
+        res.cells[cd.id] = { status: c.status, reason: failText, runs: failed.flatMap(([p, x]) => (x.runs ?? []).map((r) => ({ ...r, round: p.round }))), answer: c.answer };
       } else {
         res.cells[cd.id] = c;
       }
@@ -383,6 +473,11 @@ function mergeRounds(parts, opts) {
     const marks = unique(okCells.flatMap(([, c]) => c.marks));
     if (med.foreignCpuPct != null && med.foreignCpuPct >= BUSY_PCT) marks.push(`(busy machine: other processes ${Math.round(med.foreignCpuPct)}% CPU)`);
     const cell = { status: 'ok', median: med, min: Math.min(...runs.map((r) => r[key])), max: Math.max(...runs.map((r) => r[key])), runs, marks, url: okCells[0][1].url };
+    if (okCells[0][1].headers?.length) cell.headers = okCells[0][1].headers;
+    // What the server answered in the check (cells g-j): one per round when they differ.
+    const answers = uniqueBy(okCells.map(([, c]) => c.answer).filter(Boolean));
+    if (answers.length) cell.answer = answers[0];
+    if (answers.length > 1) cell.answers = answers;
     if (failed.length) cell.reason = failText;
     res.cells[cd.id] = cell;
   }
@@ -556,7 +651,7 @@ async function main() {
     loadgen: {
       tool: loadgen.tool,
       version: loadgen.version ?? null,
-      description: describeLoad(ctx, '50', opts.duration) + ' (cell d: 4 connections; cell b adds -H "Connection: close"' + (loadgen.tool === 'wrk' ? '; -s report.lua only prints exact totals at the end)' : ')') + (opts.warmup > 0 ? `; each cell preceded by ${opts.warmup} s of the same load, not measured` : ''),
+      description: describeLoad(ctx, '50', opts.duration) + ' (cell d: 4 connections; cells b, g, h, i and j add their request headers with -H, see Scenarios' + (loadgen.tool === 'wrk' ? '; -s report.lua only prints exact totals at the end)' : ')') + (opts.warmup > 0 ? `; each cell preceded by ${opts.warmup} s of the same load, not measured` : ''),
     },
     notes,
     servers,

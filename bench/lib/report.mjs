@@ -75,6 +75,18 @@ function baselineRatioLines(results, cells) {
   return [head, '', ...lines];
 }
 
+/** What a server answered in a cell's check (cells g, h, i), for the notes; null if nothing to say. */
+export function answerText(cellDef, c) {
+  const a = c?.answer;
+  if (!a || (c.status !== 'ok' && !cellDef.answerMark)) return null;
+  if (cellDef.prepare === 'etag') return c.status === 'ok' && a.etag ? `ETag ${a.etag}` : null;
+  if (!cellDef.answerMark) return null;
+  const all = c.answers ?? [a];
+  return all
+    .map((x) => `answered ${x.status}${x.contentEncoding === 'identity' ? ' identity' : ` Content-Encoding ${x.contentEncoding}`}, ${int(x.bodyBytes)}-byte body${x.decodedBytes != null ? ` (${int(x.decodedBytes)} decoded)` : ''}${x.note ? ` (${x.note})` : ''}`)
+    .join(' / ');
+}
+
 function table(header, rows) {
   const line = (cols) => `| ${cols.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
@@ -150,7 +162,8 @@ export function renderMarkdown(results, cellDefs) {
         '`(kept alive)` = the server ignored `Connection: close`, so cell b did not open a new connection per request; ' +
         '`(closes unannounced)` = the server closed after the response without sending `Connection: close` (as Python does in HTTP/1.1 mode), which wrk counts as one read error per request. ' +
         '`(busy machine: …)` = processes other than the server, the load generator and this script used that much CPU (from /proc/stat) during the cell. ' +
-        '`none` = the server does not offer that feature; `n/a` = the cell does not apply (canned responders serve only 1 KiB).',
+        '`[identity]`, `[gzip 13,803 B]` (cells h, i) = the Content-Encoding the server answered in the check and, when compressed, the body size as sent. ' +
+        '`none` = the server does not offer that feature (g: its 200 response had no ETag); `n/a` = the cell does not apply (canned responders serve only 1 KiB); `failed check` = the one real request before the load got the wrong answer (the reason is in the notes).',
     );
     out.push('');
     out.push(ratioTable(results, loadCells, 'nginx-1w', '## Ratio vs nginx-1w (server ÷ nginx-1w; above 1.00x = faster than nginx-1w)'));
@@ -172,6 +185,11 @@ export function renderMarkdown(results, cellDefs) {
     const problems = Object.entries(s.cells)
       .filter(([, c]) => c.reason)
       .map(([id, c]) => (c.status === 'ok' ? `${id}: ${c.reason}` : `${id}: ${c.status}: ${c.reason}`));
+    // What it answered where that matters (ETag in g, Content-Encoding and size in h and i).
+    for (const cd of cellDefs) {
+      const t = answerText(cd, s.cells[cd.id]);
+      if (t && s.cells[cd.id].status === 'ok') problems.push(`${cd.id}: ${t}`);
+    }
     if (s.note) problems.unshift(s.note); // rounds that failed while others were measured
     out.push(`- **${s.name}**${s.version ? ` (${s.version})` : ''}: \`${s.flags}\`${problems.length ? `; ${problems.join('; ')}` : ''}`);
   }

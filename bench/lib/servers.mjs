@@ -6,6 +6,9 @@ import { runSync, sleep, startProcess } from './proc.mjs';
 
 const all = () => true;
 const onlyTinyCells = (cell) => (cell === 'a' || cell === 'b' || cell === 'f' ? true : 'n/a');
+// Cells g-j need features a server may lack: `none` for those it does not offer.
+// (g is decided at run time for every server: a 200 without ETag skips it.)
+const without = (...cells) => (cell) => (cells.includes(cell) ? 'none' : true);
 
 function stdio(ctx, name) {
   if (!ctx.serverLogs) return { stdout: 'ignore', stderr: 'ignore', logFile: null };
@@ -44,12 +47,17 @@ http {
     text/html html;
     text/plain txt;
     application/octet-stream bin;
+    application/javascript js;
   }
   default_type application/octet-stream;
   sendfile on;
   access_log off;
   keepalive_requests 100000;
-${tuned ? '  open_file_cache max=10000;\n  open_file_cache_valid 1s;\n  tcp_nodelay on;\n' : ''}${temps.join('\n')}
+  # Cells g-j: ETags (nginx's default, "<mtime hex>-<size hex>"), ranges (always
+  # on), no on-the-fly compression, and precompressed app.js.gz for cell i.
+  gzip off;
+  gzip_static on;
+${tuned ? '  etag on;\n  open_file_cache max=10000;\n  open_file_cache_valid 1s;\n  tcp_nodelay on;\n' : ''}${temps.join('\n')}
 
   server {
     listen 127.0.0.1:${port};
@@ -114,7 +122,7 @@ export function serverDefs(ctx) {
   const nginx = (name, tuned) => ({
     name,
     version: ctx.nginx.version,
-    flags: `nginx -p <tmp> -c <generated conf> -e <tmp>/error.log: worker_processes 1; daemon off; master_process on; sendfile on; access_log off; keepalive_requests 100000; autoindex on for /dir1000/${tuned ? '; open_file_cache max=10000; open_file_cache_valid 1s; tcp_nodelay on' : ''}${isRoot ? '; user root' : ''}`,
+    flags: `nginx -p <tmp> -c <generated conf> -e <tmp>/error.log: worker_processes 1; daemon off; master_process on; sendfile on; access_log off; keepalive_requests 100000; gzip off; gzip_static on; autoindex on for /dir1000/${tuned ? '; etag on; open_file_cache max=10000; open_file_cache_valid 1s; tcp_nodelay on' : ' (etag on by default)'}${isRoot ? '; user root' : ''}`,
     available() {
       return ctx.nginx.bin ? { ok: true } : { ok: false, note: ctx.nginx.note };
     },
@@ -178,9 +186,9 @@ export function serverDefs(ctx) {
     {
       name: 'python',
       version: ctx.python.version,
-      flags: 'python3 -m http.server -b 127.0.0.1 -d <fixture> <port> (its defaults: ThreadingHTTPServer, HTTP/1.0; stderr log to /dev/null)',
+      flags: 'python3 -m http.server -b 127.0.0.1 -d <fixture> <port> (its defaults: ThreadingHTTPServer, HTTP/1.0; stderr log to /dev/null; no ETag, no ranges, no compression)',
       available: () => (ctx.python.bin ? { ok: true } : { ok: false, note: 'python3 not found on PATH' }),
-      supports: all,
+      supports: without('i', 'j'),
       start(port) {
         return spawnServer(ctx, 'python', ctx.python.bin, ['-m', 'http.server', '-b', '127.0.0.1', '-d', ctx.fixture, String(port)]);
       },
@@ -189,14 +197,16 @@ export function serverDefs(ctx) {
       'sirv',
       'sirv-cli',
       (port) => [ctx.fixture, '--port', String(port), '--host', '127.0.0.1', '--quiet'],
-      'sirv <fixture> --port <port> --host 127.0.0.1 --quiet (production mode defaults; no directory listings)',
-      (cell) => (cell === 'e' ? 'none' : true),
+      'sirv <fixture> --port <port> --host 127.0.0.1 --quiet (production mode defaults; no directory listings; ranges always; no ETag without --etag and no precompressed files without --gzip/--brotli, flags not given because they change every response: ETag / Vary: Accept-Encoding)',
+      without('e', 'i'),
     ),
     nodePeer(
       'http-server',
       'http-server',
-      (port) => [ctx.fixture, '-p', String(port), '-a', '127.0.0.1', '-s'],
-      'http-server <fixture> -p <port> -a 127.0.0.1 -s (defaults otherwise: listings on, Cache-Control max-age=3600, no gzip)',
+      // -g: serve <file>.gz when the request accepts gzip (cell i); requests
+      // without Accept-Encoding (cells a-e) are served exactly as without it.
+      (port) => [ctx.fixture, '-p', String(port), '-a', '127.0.0.1', '-s', '-g'],
+      'http-server <fixture> -p <port> -a 127.0.0.1 -s -g (defaults otherwise: listings on, Cache-Control max-age=3600, weak ETags, ranges; -g serves precompressed <file>.gz to requests that accept gzip, no on-the-fly compression)',
     ),
     canned('canned-net', 'canned-net.mjs', 'node:net, fixed 1 KiB response per \\r\\n\\r\\n, no parsing; a/b only'),
     canned('canned-http', 'canned-http.mjs', 'node:http, fixed 1 KiB response; a/b only'),

@@ -16,6 +16,10 @@ export interface CliOptions {
   readonly quiet: boolean;
   /** Worker processes (node:cluster): 1 serves in this process, 0 means one per core. */
   readonly workers: number;
+  /** Brotli/gzip for clients that accept it (`--no-compress` turns it off). */
+  readonly compress: boolean;
+  /** `Access-Control-Allow-Origin: *` and preflight answers (`--cors`). */
+  readonly cors: boolean;
 }
 
 /** The outcome of reading the command line. */
@@ -26,7 +30,8 @@ export type ParsedCommandLine =
   | { readonly kind: "error"; readonly message: string };
 
 export const USAGE =
-  "usage: simplehttp [-h] [--version] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION] [-H HEADER]\n" +
+  "usage: simplehttp [-h] [--version] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]\n" +
+  "                  [-H HEADER [VALUE]] [--cors] [--no-compress]\n" +
   "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
   "                  [--workers N] [-q] [port]";
 
@@ -47,8 +52,14 @@ options:
   -p, --protocol VERSION
                         conform to this HTTP version (default: HTTP/1.1;
                         HTTP/1.0 behaves exactly as Python's default)
-  -H, --header HEADER   add "Name: value" to every 200 file and listing
-                        response (repeatable)
+  -H, --header HEADER [VALUE]
+                        add a header to every response: "Name: value", or
+                        Name value as Python 3.15 takes it (repeatable)
+  --cors                let pages on any origin fetch from this server
+                        (Access-Control-Allow-Origin: *, preflights answered)
+  --no-compress         never send brotli or gzip, not even precompressed
+                        .br/.gz files (default: compressible files are
+                        compressed for clients that accept it)
   --tls-cert PATH       path to the TLS certificate chain file
   --tls-key PATH        path to the TLS key file
   --tls-password-file PATH
@@ -59,7 +70,7 @@ options:
 
 function parseHeader(text: string): readonly [string, string] | string {
   const colon = text.indexOf(":");
-  if (colon < 0) return `invalid header ${JSON.stringify(text)}: expected "Name: value"`;
+  if (colon < 0) return `invalid header ${JSON.stringify(text)}: expected "Name: value" or NAME VALUE`;
   const name = text.slice(0, colon).trim();
   const value = text.slice(colon + 1).trim();
   if (!isToken(name)) return `invalid header name ${JSON.stringify(name)}`;
@@ -76,6 +87,8 @@ const OPTIONS = {
   directory: { type: "string", short: "d" },
   protocol: { type: "string", short: "p" },
   header: { type: "string", short: "H", multiple: true },
+  cors: { type: "boolean" },
+  "no-compress": { type: "boolean" },
   "tls-cert": { type: "string" },
   "tls-key": { type: "string" },
   "tls-password-file": { type: "string" },
@@ -121,13 +134,55 @@ function expandAbbreviations(argv: readonly string[]): string[] | string {
 }
 
 /**
+ * CPython 3.15's `-H NAME VALUE` beside our `-H "Name: value"`: a field name
+ * never contains a colon, so an `-H` argument without one is a name and the
+ * next argument its value. Returns the arguments with each pair joined as
+ * "Name: value" (a name without a value is left for parseHeader to refuse).
+ */
+function joinHeaderPairs(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    let name: string | undefined;
+    if (arg === "-H" || arg === "--header") {
+      const next = argv[i + 1];
+      if (next === undefined || next.includes(":") || next.startsWith("-")) {
+        out.push(arg);
+        continue;
+      }
+      name = next;
+      i++;
+    } else if (arg.startsWith("--header=") && !arg.includes(":")) {
+      name = arg.slice("--header=".length);
+    } else {
+      out.push(arg);
+      continue;
+    }
+    const value = argv[i + 1];
+    if (value === undefined || (value.startsWith("-") && value !== "-")) {
+      // No value: left as it was, for parseHeader's message (after --help and --version).
+      out.push("--header", name);
+      continue;
+    }
+    i++;
+    out.push("--header", `${name}: ${value}`);
+  }
+  return out;
+}
+
+/**
  * Reads `python -m http.server`'s command line (plus our additions), with
  * argparse's messages so the same mistakes read the same. Never exits: the
  * caller prints and exits.
  */
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = "."): ParsedCommandLine {
-  const args = expandAbbreviations(argv);
-  if (typeof args === "string") return { kind: "error", message: args };
+  const expanded = expandAbbreviations(argv);
+  if (typeof expanded === "string") return { kind: "error", message: expanded };
+  const args = joinHeaderPairs(expanded);
   let parsed;
   try {
     parsed = parseArgs({
@@ -197,6 +252,8 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       tlsPasswordFile,
       quiet: v.quiet ?? false,
       workers,
+      compress: v["no-compress"] !== true,
+      cors: v.cors ?? false,
     },
   };
 }

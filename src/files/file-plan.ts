@@ -1,4 +1,3 @@
-import { isNotModified, type ConditionalHeaders } from "./not-modified.js";
 import { splitTarget } from "./split-target.js";
 import { joinPath } from "./translate-path.js";
 
@@ -20,9 +19,7 @@ export type FilePlan<S extends StatLike = StatLike> =
   | { readonly kind: "listing"; readonly path: string }
   /** Nothing to serve there (missing, not a regular file, a file asked for with a trailing slash): 404. */
   | { readonly kind: "not-found" }
-  /** A regular file the client holds a current copy of: 304. */
-  | { readonly kind: "not-modified"; readonly path: string; readonly stat: S }
-  /** A regular file to send: 200. */
+  /** A regular file to send (what of it, and how, is content-plan.ts's decision). */
   | { readonly kind: "file"; readonly path: string; readonly stat: S };
 
 /** The facts of one request that decide its plan. */
@@ -33,8 +30,6 @@ export interface FileRequest<S extends StatLike> {
   readonly path: string;
   /** Names served in place of a directory's listing, in order. */
   readonly indexPages: readonly string[];
-  /** The request headers (conditional requests). */
-  readonly headers: ConditionalHeaders;
   /** The file system: a path's stat, or null when nothing usable is there. */
   readonly stat: (path: string) => S | null;
 }
@@ -46,8 +41,8 @@ const SLASH_END = /(\/|%2f|%2F)$/;
  * Plans the response to a GET or HEAD for a served path, as CPython's
  * `send_head` decides it: a directory without its trailing slash is
  * redirected; a directory's first existing index page is served in its place,
- * else its listing; a regular file is served unless the client's copy is
- * current (`If-Modified-Since`, see not-modified.ts); a file asked for with a
+ * else its listing; a regular file is served (conditional requests, ranges
+ * and encodings are planned next, by planContent); a file asked for with a
  * trailing slash (CPython issue 17324) or anything that is not a regular file
  * (a FIFO would block the reader) is not found. Pure: the file system comes
  * in as `stat`.
@@ -79,5 +74,5 @@ export function planFileResponse<S extends StatLike>(request: FileRequest<S>): F
     st = index;
   }
   if (path.endsWith("/") || st === null || !st.isFile()) return NOT_FOUND;
-  return { kind: isNotModified(request.headers, st.mtimeMs) ? "not-modified" : "file", path, stat: st };
+  return { kind: "file", path, stat: st };
 }

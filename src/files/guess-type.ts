@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 interface MimeEntry {
   readonly source?: string;
   readonly extensions?: readonly string[];
+  readonly charset?: string;
+  readonly compressible?: boolean;
 }
 
 const require = createRequire(import.meta.url);
@@ -34,6 +36,35 @@ export const MIME_BY_EXTENSION: ReadonlyMap<string, string> = (() => {
   return new Map([...best].map(([ext, [type]]) => [ext, type]));
 })();
 
+/**
+ * A media type as sent in Content-Type: `; charset=utf-8` added to `text/*`
+ * and to the types mime-db marks UTF-8 (JavaScript, JSON, CSS...), as Go,
+ * Deno, serve and http-server do, so a browser never guesses the encoding.
+ */
+export function withCharset(type: string): string {
+  if (type.includes(";")) return type;
+  const charset = db[type]?.charset;
+  if (charset !== undefined) return charset.toUpperCase() === "UTF-8" ? `${type}; charset=utf-8` : type;
+  return type.startsWith("text/") ? `${type}; charset=utf-8` : type;
+}
+
+/** Extension (lower case, no dot) -> Content-Type value (MIME_BY_EXTENSION with its charset). */
+const CONTENT_TYPE_BY_EXTENSION: ReadonlyMap<string, string> = new Map([...MIME_BY_EXTENSION].map(([ext, type]) => [ext, withCharset(type)]));
+
+/**
+ * Whether a response of this media type is worth compressing: mime-db's
+ * `compressible` flag, and `text/*` where mime-db says nothing (the rule of
+ * the `compressible` package that Express uses). Parameters are ignored.
+ */
+export function isCompressible(type: string): boolean {
+  const semi = type.indexOf(";");
+  const essence = (semi < 0 ? type : type.slice(0, semi)).trim().toLowerCase();
+  // The type of every unknown file, of executables and disk images: mostly incompressible, whatever mime-db says.
+  if (essence === "application/octet-stream") return false;
+  const flag = db[essence]?.compressible;
+  return flag ?? essence.startsWith("text/");
+}
+
 /** CPython's SimpleHTTPRequestHandler.extensions_map default (compressed files are served as such). */
 export const DEFAULT_EXTENSIONS_MAP: Readonly<Record<string, string>> = Object.freeze({
   ".gz": "application/gzip",
@@ -54,7 +85,9 @@ export function extensionOf(path: string): string {
 
 /**
  * CPython's `guess_type`: the suffix looked up in `extensionsMap` as given,
- * then lower-cased, then in mime-db, then `application/octet-stream`.
+ * then lower-cased, then in mime-db, then `application/octet-stream`. A type
+ * from mime-db carries its charset (see withCharset); an `extensionsMap`
+ * entry is returned exactly as written.
  */
 export function guessType(path: string, extensionsMap: Readonly<Record<string, string>> = DEFAULT_EXTENSIONS_MAP): string {
   const ext = extensionOf(path);
@@ -64,5 +97,5 @@ export function guessType(path: string, extensionsMap: Readonly<Record<string, s
   const lower = ext.toLowerCase();
   const folded = Object.prototype.hasOwnProperty.call(extensionsMap, lower) ? extensionsMap[lower] : undefined;
   if (folded !== undefined) return folded;
-  return MIME_BY_EXTENSION.get(lower.slice(1)) ?? "application/octet-stream";
+  return CONTENT_TYPE_BY_EXTENSION.get(lower.slice(1)) ?? "application/octet-stream";
 }

@@ -1,18 +1,37 @@
 /**
  * `simplehttp/files`: the file-serving decisions of SimpleHTTPRequestHandler,
  * small and pure where they can be (path translation, the response plan,
- * media types, conditional requests, the listing page, file-name
- * bytes), and the body sources and caches it uses.
+ * media types, validators and conditional requests, ranges, content-coding
+ * negotiation, the listing page, file-name bytes), and the body sources and
+ * caches it uses.
  * @module
  */
 export { planFileResponse, type FilePlan, type FileRequest, type StatLike } from "./file-plan.js";
 export { translatePath, normpath, joinPath } from "./translate-path.js";
 export { splitTarget, type TargetParts } from "./split-target.js";
-export { guessType, extensionOf, MIME_BY_EXTENSION, DEFAULT_EXTENSIONS_MAP } from "./guess-type.js";
+export {
+  planContent,
+  encodingOffers,
+  COMPRESS_MIN_SIZE,
+  CODINGS,
+  type ContentPlan,
+  type ContentStat,
+  type EncodingOffer,
+  type RequestFields,
+} from "./content-plan.js";
+export { guessType, withCharset, isCompressible, extensionOf, MIME_BY_EXTENSION, DEFAULT_EXTENSIONS_MAP } from "./guess-type.js";
 export { isNotModified, type ConditionalHeaders } from "./not-modified.js";
+export { makeETag, parseETagList, strongMatch, weakMatch, type EntityTag } from "./etag.js";
+export { evaluatePreconditions, ifRangeAllows, type PreconditionOutcome, type RequestConditions, type Validators } from "./preconditions.js";
+export { parseRange, DEFAULT_RANGE_LIMITS, type ByteRange, type RangeDecision, type RangeLimits } from "./byte-ranges.js";
+export { planMultipart, newBoundary, type MultipartPart, type MultipartPlan } from "./multipart-byteranges.js";
+export { negotiateEncoding, parseAcceptEncoding } from "./accept-encoding.js";
 export { renderDirectoryListing, sortEntries, type ListingEntry } from "./directory-listing.js";
 export { readListingEntries } from "./listing-entries.js";
 export { fsDecode, fsEncode } from "./fs-encoding.js";
 export { BufferSource, FileSource, type BodySource } from "./body-source.js";
+export { RangeSource, type Segment } from "./range-source.js";
+export { StreamSource, compressedFile } from "./stream-source.js";
+export { EncodedCache, defaultEncodedCache, compressBuffer, BROTLI_QUALITY, GZIP_LEVEL } from "./encoded-cache.js";
 export { FileCache, defaultFileCache, type FileCacheLimits } from "./file-cache.js";
 export { ListingCache, defaultListingCache } from "./listing-cache.js";

@@ -278,6 +278,7 @@ export class BaseHTTPRequestHandler {
     this.logError("code %d, message %s", code, msg);
     this.sendResponse(code, msg);
     this.sendHeader("Connection", "close");
+    this.sendErrorHeaders(code);
     let body: Buffer | null = null;
     if (errorHasBody(code)) {
       body = renderErrorPage(this.errorMessageFormat, code, msg, explain ?? longmsg);
@@ -287,6 +288,9 @@ export class BaseHTTPRequestHandler {
     await this.endHeaders();
     if (this.command !== "HEAD" && body) await this.wfile.write(body);
   }
+
+  /** Adds headers of the handler's own to an error reply (a hook of `sendError`; none here). */
+  sendErrorHeaders(_code: number): void {}
 
   /** Logs the request and buffers the status line plus `Server` and `Date`. */
   sendResponse(code: number, message?: string): void {

@@ -5,16 +5,22 @@ import { BASE_VERSION } from "./handler-attributes.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
+import { encodingOffers, planContent, type EncodingOffer } from "../files/content-plan.js";
+import { defaultEncodedCache, type EncodedCache } from "../files/encoded-cache.js";
+import type { ByteRange } from "../files/byte-ranges.js";
+import { readRangesNow, SMALL_RANGES } from "../files/range-source.js";
 import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
 import { planFileResponse, type FilePlan } from "../files/file-plan.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
 import { fsEncode } from "../files/fs-encoding.js";
-import { DEFAULT_EXTENSIONS_MAP, guessType } from "../files/guess-type.js";
+import { DEFAULT_EXTENSIONS_MAP, guessType, isCompressible } from "../files/guess-type.js";
 import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
 import { readListingEntries } from "../files/listing-entries.js";
 import { splitTarget } from "../files/split-target.js";
 import { statNow } from "../files/stat-now.js";
 import { translatePath } from "../files/translate-path.js";
+import { emitContent, sendEntityHeaders } from "./content-response.js";
+import { answerPreflight, sendCorsHeaders } from "./cors.js";
 
 /** Options of a SimpleHTTPRequestHandler (CPython's keyword arguments). */
 export interface SimpleHandlerOptions {
@@ -23,6 +29,12 @@ export interface SimpleHandlerOptions {
   /** Headers added to 200 file and listing responses (CPython 3.15's `extra_response_headers`). */
   readonly extraResponseHeaders?: ReadonlyArray<readonly [string, string]>;
 }
+
+const rangeBytes = (ranges: readonly ByteRange[]): number => ranges.reduce((n, r) => n + r.end - r.start + 1, 0);
+
+const NO_OFFERS: readonly EncodingOffer<Stats>[] = [];
+/** Whether Accept-Encoding may accept a coding: only then are sidecars looked for (a stat each). */
+const acceptsSomeCoding = (ae: string | undefined): boolean => ae !== undefined && ae !== "" && ae !== "identity";
 
 /** Bytes read from disk per chunk when copying a file to the client. */
 const COPY_CHUNK = 1024 * 1024;
@@ -46,6 +58,17 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   declare fileCache: FileCache | null;
   /** Rendered listings, valid while the directory is unchanged; null renders every time. */
   declare listingCache: ListingCache | null;
+  /** Small files' brotli and gzip copies, validated like `fileCache`; null compresses every time. */
+  declare encodedCache: EncodedCache | null;
+  /**
+   * Sends compressible files brotli- or gzip-encoded to clients that accept it
+   * (sidecars `file.br` / `file.gz` first, else compressed on the fly), with
+   * `Vary: Accept-Encoding`. A client without Accept-Encoding always gets the
+   * file as it is. Default true; the command line's `--no-compress` sets false.
+   */
+  declare compress: boolean;
+  /** Lets pages on any origin read responses (`Access-Control-Allow-Origin: *`) and answers preflights. Default false. */
+  declare cors: boolean;
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, options: SimpleHandlerOptions = {}) {
     super(request, clientAddress, server);
@@ -92,28 +115,30 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /**
    * Sends the status and headers for the request and returns the body to
-   * copy, or null when the reply is complete (redirect, 304, error). The
-   * decision is planned first (files/file-plan.ts), then emitted here.
+   * copy, or null when the reply is complete (redirect, 304, 412, 416, error).
+   * The decision is planned first (files/file-plan.ts, then for a file
+   * files/content-plan.ts), then emitted here.
    */
   sendHead(): Promise<BodySource | null> {
     // Not an async function on the hot path: a file's head is sent by #sendFile's own promise.
     let plan;
     try {
-      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, headers: this.headers, stat: statNow });
+      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow });
     } catch (err) {
       return Promise.reject(err);
     }
-    if (plan.kind === "file" || plan.kind === "not-modified") return this.#sendFile(plan.path, plan.stat, plan.kind === "not-modified");
+    if (plan.kind === "file") return this.#sendFile(plan.path, plan.stat);
     return this.#sendOther(plan);
   }
 
   /** The plans that send no file: a redirect, a listing, a 404. */
-  async #sendOther(plan: Exclude<FilePlan, { kind: "file" | "not-modified" }>): Promise<BodySource | null> {
+  async #sendOther(plan: Exclude<FilePlan, { kind: "file" }>): Promise<BodySource | null> {
     switch (plan.kind) {
       case "redirect":
         this.sendResponse(301);
         this.sendHeader("Location", plan.location);
         this.sendHeader("Content-Length", "0");
+        this.sendExtraResponseHeaders();
         await this.endHeaders();
         return null;
       case "listing":
@@ -124,33 +149,48 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     }
   }
 
-  /** Opens a planned file (as CPython does before its 304 check: 404 if it cannot be read) and sends its head. */
-  async #sendFile(path: string, st: Stats, notModified: boolean): Promise<BodySource | null> {
+  /**
+   * Plans what of a regular file to send (preconditions, encoding, ranges),
+   * opens it (as CPython does before its 304 check: 404 if it cannot be read)
+   * and sends the head: the whole file as it is here, anything else through
+   * emitContent (content-response.ts).
+   */
+  async #sendFile(path: string, st: Stats): Promise<BodySource | null> {
     const ctype = this.guessType(path); // asked first, as CPython's send_head does
+    const vary = this.compress && isCompressible(ctype);
+    const offers = vary ? encodingOffers(path, st, acceptsSomeCoding(this.headers.get("Accept-Encoding")), statNow) : NO_OFFERS;
+    const plan = planContent(this.command ?? "GET", this.headers, st, offers, vary);
     const fsPath = fsEncode(path);
     const cached = this.fileCache?.get(fsPath, st) ?? null;
-    let source: BodySource;
-    if (cached) source = new BufferSource(cached);
-    else {
+    let file: FileSource | null = null;
+    let slices: Buffer[] | null = null;
+    if (cached === null && plan.ranges !== null && rangeBytes(plan.ranges) <= SMALL_RANGES) {
+      slices = readRangesNow(fsPath, plan.ranges);
+      if (slices === null) {
+        await this.sendError(404, "File not found");
+        return null;
+      }
+    } else if (cached === null) {
       try {
-        source = await FileSource.open(fsPath, st.size, () => this.wfile.queuedBytes === 0);
+        file = await FileSource.open(fsPath, st.size, () => this.wfile.queuedBytes === 0);
       } catch {
         await this.sendError(404, "File not found");
         return null;
       }
     }
-    try {
-      if (notModified) {
-        this.sendResponse(304);
-        await this.endHeaders();
-        await source.close();
-        return null;
+    if (plan.kind !== "whole" || plan.offer !== null) {
+      try {
+        return await emitContent(this, plan, { ctype, st, fsPath, cached, file, slices });
+      } catch (err) {
+        await file?.close();
+        throw err;
       }
+    }
+    // The whole file as it is: most requests.
+    const source = cached ? new BufferSource(cached) : (file as FileSource);
+    try {
       this.sendResponse(200);
-      this.sendHeader("Content-type", ctype);
-      this.sendHeader("Content-Length", String(st.size));
-      this.sendHeader("Last-Modified", this.dateTimeString(st.mtimeMs / 1000));
-      this.sendExtraResponseHeaders();
+      sendEntityHeaders(this, ctype, st.size, plan, st);
       await this.endHeaders();
       return source;
     } catch (err) {
@@ -159,9 +199,31 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     }
   }
 
-  /** Sends `extraResponseHeaders` (CPython 3.15). */
+  /**
+   * Sends `extraResponseHeaders` (CPython 3.15 sends them on 200 only; here
+   * every response carries them, errors included) and, with `cors`,
+   * `Access-Control-Allow-Origin: *`.
+   */
   sendExtraResponseHeaders(): void {
     for (const [name, value] of this.extraResponseHeaders) this.sendHeader(name, value);
+    if (this.cors) sendCorsHeaders(this);
+  }
+
+  /** Error replies carry the extra headers and CORS too (a 404 without them is a CORS error in a browser). */
+  override sendErrorHeaders(): void {
+    this.sendExtraResponseHeaders();
+  }
+
+  /**
+   * With `cors`, answers a CORS preflight (or any OPTIONS) with 204 and the
+   * `Access-Control-Allow-*` headers; without it, CPython's 501.
+   */
+  async do_OPTIONS(): Promise<void> {
+    if (!this.cors) {
+      await this.sendError(501, "Unsupported method ('OPTIONS')");
+      return;
+    }
+    await answerPreflight(this);
   }
 
   /**
@@ -224,6 +286,9 @@ proto.indexPages = ["index.html", "index.htm"];
 proto.extensionsMap = DEFAULT_EXTENSIONS_MAP;
 proto.fileCache = defaultFileCache;
 proto.listingCache = defaultListingCache;
+proto.encodedCache = defaultEncodedCache;
+proto.compress = true;
+proto.cors = false;
 // A file server answers in one write per response; no reason to let Nagle hold
 // the last segment of a larger one back (CPython leaves this False).
 proto.disableNagleAlgorithm = true;

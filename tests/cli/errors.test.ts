@@ -93,7 +93,8 @@ test("-d pointing at a file: one line, exit 2", async () => {
 });
 
 test("-H malformed: usage and a message, exit 2", async () => {
-  await usageError(["-H", "NoColon", "0"], /^simplehttp: error: argument -H\/--header: .*NoColon.*\n$/);
+  await usageError(["-H", "NoColon"], /^simplehttp: error: argument -H\/--header: .*NoColon.*\n$/);
+  await usageError(["-H", "NoColon", "-q", "0"], /^simplehttp: error: argument -H\/--header: .*NoColon.*\n$/);
   await usageError(["-H", "Bad Name: x", "0"], /^simplehttp: error: argument -H\/--header: .*\n$/);
   await usageError(["-H", "X: a\r\nInjected: 1", "0"], /^simplehttp: error: argument -H\/--header: .*\n$/);
 });

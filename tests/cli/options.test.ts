@@ -23,6 +23,8 @@ test("parseCommandLine() defaults: port 8000, all interfaces, the current direct
   assert.equal(o.cgi, false);
   assert.deepEqual(o.headers, []);
   assert.equal(o.quiet, false);
+  assert.equal(o.compress, true);
+  assert.equal(o.cors, false);
   assert.equal(o.tlsCert, undefined);
 });
 
@@ -95,6 +97,25 @@ test("parseCommandLine() reads -H/--header, repeatable", () => {
     ["X-Empty", ""],
   ]);
   assert.deepEqual(run(["-H", "X-Colon: a:b"]).headers, [["X-Colon", "a:b"]]);
+});
+
+test("parseCommandLine() reads CPython 3.15's -H NAME VALUE beside -H 'Name: value'", () => {
+  const o = run(["-H", "Cache-Control", "no-store", "--header", "X-Two", "a b:c", "-H", "X-Old: 1", "--header=X-Eq", "v", "9000"]);
+  assert.deepEqual(o.headers, [
+    ["Cache-Control", "no-store"],
+    ["X-Two", "a b:c"],
+    ["X-Old", "1"],
+    ["X-Eq", "v"],
+  ]);
+  assert.equal(o.port, 9000);
+  // A name whose value would be an option is refused, as argparse refuses it.
+  assert.match(error(["-H", "X-A", "-q"]), /^argument -H\/--header: invalid header "X-A"/);
+  assert.match(error(["-H", "Bad Name", "v"]), /^argument -H\/--header: /);
+});
+
+test("parseCommandLine() reads --cors and --no-compress", () => {
+  assert.deepEqual([run([]).cors, run([]).compress], [false, true]);
+  assert.deepEqual([run(["--cors", "--no-compress"]).cors, run(["--no-compress"]).compress], [true, false]);
 });
 
 test("parseCommandLine() rejects malformed headers", () => {

@@ -55,7 +55,7 @@ test("npm pack, npm install the tarball, run node_modules/.bin/simplehttp and GE
     const r = await request(cli.port, "GET", "/hello.txt");
     assert.equal(r.status, 200);
     assert.equal(r.body.toString(), "installed and serving\n");
-    assert.equal(r.header("Content-type"), "text/plain");
+    assert.equal(r.header("Content-type"), "text/plain; charset=utf-8");
   } finally {
     assert.deepEqual(await cli.stop("SIGINT"), { code: 0, signal: null });
   }

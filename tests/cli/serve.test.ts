@@ -60,7 +60,7 @@ describe("simplehttp serving", () => {
     assert.equal(file.code, 0, file.stderr);
     const text = file.stdout.toString();
     assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
-    assert.match(text, /\r\nContent-type: text\/plain\r\n/);
+    assert.match(text, /\r\nContent-type: text\/plain; charset=utf-8\r\n/);
     assert.match(text, /\r\nContent-Length: 14\r\n/);
     assert.match(text, /\r\nX-Extra: on\r\n/);
     assert.ok(text.endsWith("\r\n\r\nHello, world!\n"));
@@ -70,13 +70,13 @@ describe("simplehttp serving", () => {
     assert.equal(followed.stdout.toString(), `200 1 http://127.0.0.1:${cli.port}/dir/`);
   });
 
-  test("curl: -H headers are on 200s only", async () => {
+  test("curl: -H headers are on every response, 404s and redirects too", async () => {
     const missing = await curl("--include", `http://127.0.0.1:${cli.port}/missing`);
     assert.match(missing.stdout.toString(), /^HTTP\/1\.1 404 File not found\r\n/);
-    assert.doesNotMatch(missing.stdout.toString(), /X-Extra/i);
+    assert.match(missing.stdout.toString(), /\r\nX-Extra: on\r\n/);
     const redirect = await curl("--include", `http://127.0.0.1:${cli.port}/dir`);
     assert.match(redirect.stdout.toString(), /^HTTP\/1\.1 301 /);
-    assert.doesNotMatch(redirect.stdout.toString(), /X-Extra/i);
+    assert.match(redirect.stdout.toString(), /\r\nX-Extra: on\r\n/);
   });
 
   test("curl reuses one connection for several URLs (HTTP/1.1 keep-alive)", async () => {
@@ -90,13 +90,13 @@ describe("simplehttp serving", () => {
     const base = `http://127.0.0.1:${cli.port}`;
     const file = await runProgram("python3", ["-c", URLLIB, `${base}/hello.txt`]);
     assert.equal(file.code, 0, file.stderr);
-    assert.equal(file.stdout.toString(), "200 text/plain 14 on\nHello, world!\n");
+    assert.equal(file.stdout.toString(), "200 text/plain; charset=utf-8 14 on\nHello, world!\n");
     const listing = await runProgram("python3", ["-c", URLLIB, `${base}/dir/`]);
     assert.match(listing.stdout.toString(), /^200 text\/html; charset=utf-8 \d+ on\n<!DOCTYPE HTML>/);
     const redirected = await runProgram("python3", ["-c", URLLIB, `${base}/dir`]);
     assert.match(redirected.stdout.toString(), /^200 text\/html; charset=utf-8 /);
     const missing = await runProgram("python3", ["-c", URLLIB, `${base}/missing`]);
-    assert.match(missing.stdout.toString(), /^404 text\/html;charset=utf-8 \d+ None\n/);
+    assert.match(missing.stdout.toString(), /^404 text\/html;charset=utf-8 \d+ on\n/); // -H headers on errors too
   });
 
   test("one log line per request on stderr, in Python's format", async () => {

@@ -3,7 +3,6 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planFileResponse, type FilePlan, type StatLike } from "../../src/files/file-plan.js";
 import { translatePath } from "../../src/files/translate-path.js";
-import { HeaderMap } from "../../src/wire/header-map.js";
 
 const ROOT = "/srv/www";
 const MTIME = Date.UTC(2021, 2, 4, 5, 6, 7) + 890; // Thu, 04 Mar 2021 05:06:07.890 GMT
@@ -66,7 +65,7 @@ type Expected =
   | { kind: "redirect"; location: string }
   | { kind: "listing"; path: string }
   | { kind: "not-found" }
-  | { kind: "file" | "not-modified"; path: string; stat: string };
+  | { kind: "file"; path: string; stat: string };
 
 interface Row {
   /** The behaviour, completing "planFileResponse() ...". */
@@ -76,13 +75,10 @@ interface Row {
   /** The translated path, when not `translatePath(target, ROOT)`. */
   readonly path?: string;
   readonly indexPages?: readonly string[];
-  readonly headers?: ReadonlyArray<[string, string]>;
   readonly lenient?: boolean;
   readonly expect: Expected;
 }
 
-const IMS = "If-Modified-Since";
-const SAME_SECOND = "Thu, 04 Mar 2021 05:06:07 GMT";
 
 const rows: Row[] = [
   // Regular files, and what is not one.
@@ -195,74 +191,20 @@ const rows: Row[] = [
   { does: "lists a directory path given without its trailing slash as given", fs: { d: "dir" }, target: "/d/", path: "/srv/www/d", expect: { kind: "listing", path: "/srv/www/d" } },
   { does: "lists a directory path given with its trailing slash as given", fs: { d: "dir" }, target: "/d/", path: "/srv/www/d/", expect: { kind: "listing", path: "/srv/www/d/" } },
 
-  // If-Modified-Since.
+  // Conditional requests are planContent()'s (content-plan.test.ts): the file plan ignores them.
   {
-    does: "answers not-modified when If-Modified-Since is the file's time in whole seconds",
+    does: "plans the file whatever If-Modified-Since says",
     fs: { "f.txt": "file" },
     target: "/f.txt",
-    headers: [[IMS, SAME_SECOND]],
-    expect: { kind: "not-modified", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "answers not-modified when If-Modified-Since is after the file's time",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [[IMS, "Fri, 05 Mar 2021 00:00:00 GMT"]],
-    expect: { kind: "not-modified", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "reads If-Modified-Since whatever the case of its name",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [["if-modified-since", SAME_SECOND]],
-    expect: { kind: "not-modified", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "serves the file when If-Modified-Since is before the file's time",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [[IMS, "Thu, 04 Mar 2021 05:06:06 GMT"]],
     expect: { kind: "file", path: "/srv/www/f.txt", stat: "f.txt" },
   },
-  {
-    does: "serves the file when If-None-Match is present too (it wins; the date is ignored)",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [[IMS, SAME_SECOND], ["If-None-Match", '"abc"']],
-    expect: { kind: "file", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "serves the file when If-Modified-Since cannot be parsed",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [[IMS, "not a date"]],
-    expect: { kind: "file", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "serves the file when If-Modified-Since is in a zone other than UTC (+0200)",
-    fs: { "f.txt": "file" },
-    target: "/f.txt",
-    headers: [[IMS, "Fri, 05 Mar 2021 07:06:07 +0200"]],
-    expect: { kind: "file", path: "/srv/www/f.txt", stat: "f.txt" },
-  },
-  {
-    does: "answers not-modified for an index page, with the index page's path and stat",
-    fs: { d: "dir", "d/index.html": "file" },
-    target: "/d/",
-    headers: [[IMS, SAME_SECOND]],
-    expect: { kind: "not-modified", path: "/srv/www/d/index.html", stat: "d/index.html" },
-  },
-  { does: "lists a directory whatever If-Modified-Since says", fs: { d: "dir" }, target: "/d/", headers: [[IMS, SAME_SECOND]], expect: { kind: "listing", path: "/srv/www/d/" } },
-  { does: "redirects a directory whatever If-Modified-Since says", fs: { d: "dir" }, target: "/d", headers: [[IMS, SAME_SECOND]], expect: { kind: "redirect", location: "/d/" } },
-  { does: "answers not-found whatever If-Modified-Since says", fs: {}, target: "/f.txt", headers: [[IMS, SAME_SECOND]], expect: { kind: "not-found" } },
 ];
 
-function plan(fs: FakeFs, target: string, over: Pick<Row, "path" | "indexPages" | "headers"> = {}): FilePlan<FakeStat> {
+function plan(fs: FakeFs, target: string, over: Pick<Row, "path" | "indexPages"> = {}): FilePlan<FakeStat> {
   return planFileResponse({
     target,
     path: over.path ?? translatePath(target, ROOT),
     indexPages: over.indexPages ?? INDEX_PAGES,
-    headers: new HeaderMap(over.headers ?? []),
     stat: fs.stat,
   });
 }
@@ -273,7 +215,7 @@ describe("planFileResponse (CPython's send_head)", () => {
       const fs = fakeFs(row.fs, row.lenient ?? false);
       const result = plan(fs, row.target, row);
       const e = row.expect;
-      const expected = e.kind === "file" || e.kind === "not-modified" ? { kind: e.kind, path: e.path, stat: fs.entry(e.stat) } : e;
+      const expected = e.kind === "file" ? { kind: e.kind, path: e.path, stat: fs.entry(e.stat) } : e;
       assert.deepEqual(result, expected);
       if ("stat" in result && "stat" in expected) assert.equal(result.stat, expected.stat, "the stat object of the file planned, as stat() gave it");
     });

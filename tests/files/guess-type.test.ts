@@ -1,25 +1,25 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_EXTENSIONS_MAP, MIME_BY_EXTENSION, extensionOf, guessType } from "../../src/files/guess-type.js";
+import { DEFAULT_EXTENSIONS_MAP, MIME_BY_EXTENSION, extensionOf, guessType, isCompressible, withCharset } from "../../src/files/guess-type.js";
 import { python, samples, tokens } from "../helpers/oracle.js";
 
 test("guessType() uses mime-db for common web types", () => {
   const expected: Record<string, string> = {
-    "index.html": "text/html",
-    "page.htm": "text/html",
-    "style.css": "text/css",
-    "app.js": "text/javascript",
-    "mod.mjs": "text/javascript",
-    "data.json": "application/json",
+    "index.html": "text/html; charset=utf-8",
+    "page.htm": "text/html; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "mod.mjs": "text/javascript; charset=utf-8",
+    "data.json": "application/json; charset=utf-8",
     "image.png": "image/png",
     "photo.jpg": "image/jpeg",
     "vector.svg": "image/svg+xml",
     "module.wasm": "application/wasm",
-    "notes.txt": "text/plain",
+    "notes.txt": "text/plain; charset=utf-8",
     "doc.pdf": "application/pdf",
     "font.woff2": "font/woff2",
     "clip.mp4": "video/mp4",
-    "site.webmanifest": "application/manifest+json",
+    "site.webmanifest": "application/manifest+json; charset=utf-8",
   };
   for (const [name, type] of Object.entries(expected)) assert.equal(guessType(name), type, name);
 });
@@ -35,7 +35,7 @@ test("guessType() serves compressed files as such (CPython's extensions_map)", (
 
 test("guessType() matches suffixes case-insensitively", () => {
   assert.equal(guessType("IMAGE.PNG"), "image/png");
-  assert.equal(guessType("Page.Html"), "text/html");
+  assert.equal(guessType("Page.Html"), "text/html; charset=utf-8");
   assert.equal(guessType("A.GZ"), "application/gzip");
 });
 
@@ -51,7 +51,7 @@ test("guessType() falls back to application/octet-stream", () => {
 test("guessType() prefers extensionsMap over mime-db", () => {
   assert.equal(guessType("a.txt", { ".txt": "text/x-mine" }), "text/x-mine");
   assert.equal(guessType("a.html", { ".html": "application/x-custom" }), "application/x-custom");
-  assert.equal(guessType("a.html", {}), "text/html");
+  assert.equal(guessType("a.html", {}), "text/html; charset=utf-8");
 });
 
 test("guessType() looks extensionsMap up as given, then lower-cased", () => {
@@ -84,4 +84,42 @@ test("extensionOf() is Python's posixpath.splitext(path)[1]", () => {
   const inputs = samples(tokens([".", "..", "a", "b", "/", "x.y", "/."], 8), 800);
   const expected = python<string[]>("import posixpath\nresult = [posixpath.splitext(p)[1] for p in data]", inputs);
   inputs.forEach((p, i) => assert.equal(extensionOf(p), expected[i], JSON.stringify(p)));
+});
+
+test("withCharset() adds charset=utf-8 to text/* and to what mime-db marks UTF-8, nothing else", () => {
+  const rows: Array<[string, string]> = [
+    ["text/plain", "text/plain; charset=utf-8"],
+    ["text/x-unknown-to-mime-db", "text/x-unknown-to-mime-db; charset=utf-8"],
+    ["application/json", "application/json; charset=utf-8"],
+    ["application/javascript", "application/javascript; charset=utf-8"],
+    ["image/svg+xml", "image/svg+xml"],
+    ["image/png", "image/png"],
+    ["application/octet-stream", "application/octet-stream"],
+    ["text/html; charset=latin-1", "text/html; charset=latin-1"],
+  ];
+  for (const [type, expected] of rows) assert.equal(withCharset(type), expected, type);
+});
+
+test("guessType() sends an extensionsMap entry exactly as written (no charset added)", () => {
+  assert.equal(guessType("a.txt", { ".txt": "text/plain" }), "text/plain");
+  assert.equal(guessType("a.md", { ".md": "text/markdown" }), "text/markdown");
+});
+
+test("isCompressible() follows mime-db's flag, text/* by default, never application/octet-stream", () => {
+  const rows: Array<[string, boolean]> = [
+    ["text/html; charset=utf-8", true],
+    ["text/javascript", true],
+    ["application/json", true],
+    ["image/svg+xml", true],
+    ["application/wasm", true],
+    ["text/x-unknown-to-mime-db", true],
+    ["image/png", false],
+    ["video/mp4", false],
+    ["application/pdf", false],
+    ["application/gzip", false],
+    ["font/woff2", false],
+    ["application/octet-stream", false],
+    ["APPLICATION/JSON", true],
+  ];
+  for (const [type, expected] of rows) assert.equal(isCompressible(type), expected, type);
 });

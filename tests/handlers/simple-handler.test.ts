@@ -96,28 +96,32 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
     const r = await get("/hello.txt");
     assert.equal(r.status, 200);
     assert.equal(r.header("Last-Modified"), "Wed, 02 Feb 2022 02:02:02 GMT");
-    assert.equal(r.header("Content-type"), "text/plain");
+    assert.equal(r.header("Content-type"), "text/plain; charset=utf-8");
     assert.equal(r.header("Content-Length"), "6");
+    // CPython's headers in CPython's order, then the validator, ranges and the encoding's Vary.
     assert.deepEqual(
       r.headers.map(([n]) => n).filter((n) => n !== "Connection"),
-      ["Server", "Date", "Content-type", "Content-Length", "Last-Modified"],
+      ["Server", "Date", "Content-type", "Content-Length", "Last-Modified", "ETag", "Accept-Ranges", "Vary"],
     );
+    assert.match(r.header("ETag") ?? "", /^"[0-9a-f]+\.[0-9a-f]+-6"$/);
+    assert.equal(r.header("Accept-Ranges"), "bytes");
+    assert.equal(r.header("Vary"), "Accept-Encoding");
     assert.match(r.header("Server") ?? "", /^SimpleHTTP\/0\.6 /);
   });
 
   test("media types: mime-db, then CPython's compressed-file overrides, case-insensitively", async () => {
     const types: Record<string, string> = {
-      "/page.html": "text/html",
+      "/page.html": "text/html; charset=utf-8",
       "/archive.tar.gz": "application/gzip",
       "/data.bz2": "application/x-bzip2",
-      "/upper.TXT": "text/plain",
+      "/upper.TXT": "text/plain; charset=utf-8",
       "/.hidden": "application/octet-stream",
       "/d/test": "application/octet-stream",
     };
     for (const [target, type] of Object.entries(types)) assert.equal((await get(target)).header("Content-type"), type, target);
   });
 
-  test("extraResponseHeaders: on 200 files and listings (GET and HEAD) only", async () => {
+  test("extraResponseHeaders: on every response, 200 files and listings (GET and HEAD), redirects, 304s and errors", async () => {
     const lastmod = httpDate(statSync(path.join(root, "hello.txt")).mtimeMs);
     const on = [["GET", "/hello.txt"], ["HEAD", "/hello.txt"], ["GET", "/d/"], ["HEAD", "/d/"], ["GET", "/site/"]] as const;
     for (const [method, target] of on) {
@@ -129,7 +133,7 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
       const names = r.headers.map(([n]) => n).filter((n) => n !== "Connection");
       assert.deepEqual(names.slice(-2), ["X-Extra", "Cache-Control"], `${method} ${target}`);
     }
-    const off: Array<[string, string, readonly string[], number]> = [
+    const also: Array<[string, string, readonly string[], number]> = [
       ["GET", "/d", [], 301],
       ["GET", "/nope", [], 404],
       ["GET", "/hello.txt/", [], 404],
@@ -137,11 +141,11 @@ describe("SimpleHTTPRequestHandler over HTTP/1.1", () => {
       ["POST", "/hello.txt", ["Content-Length: 0"], 501],
       ["GET", "/fifo", [], 404],
     ];
-    for (const [method, target, headers, status] of off) {
+    for (const [method, target, headers, status] of also) {
       const r = await request(extra.port, method, target, headers);
       assert.equal(r.status, status, `${method} ${target}`);
-      assert.equal(r.header("X-Extra"), undefined, `${method} ${target}`);
-      assert.equal(r.header("Cache-Control"), undefined, `${method} ${target}`);
+      assert.equal(r.header("X-Extra"), "yes", `${method} ${target}`);
+      assert.equal(r.header("Cache-Control"), "no-store", `${method} ${target}`);
     }
     // and never on the plain server
     assert.equal((await get("/hello.txt")).header("X-Extra"), undefined);

@@ -112,7 +112,7 @@ describe("Python ssl + http.client", () => {
     const [file, listing] = JSON.parse(r.stdout) as [PyReply, PyReply];
     assert.equal(file.status, 200);
     assert.equal(file.body, "hello over TLS\n");
-    assert.equal(file.ctype, "text/plain");
+    assert.equal(file.ctype, "text/plain; charset=utf-8");
     assert.match(file.version, /^TLSv1\.[23]$/);
     assert.equal(listing.status, 200);
     assert.match(listing.body, LISTING);

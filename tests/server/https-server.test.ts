@@ -311,7 +311,7 @@ describe("HTTPSServer options and behaviour", () => {
       const file = await httpsRequest(server.serverPort, "/hello.txt", ca);
       assert.equal(file.status, 200);
       assert.equal(file.body, "hello over TLS\n");
-      assert.equal(file.headers["content-type"], "text/plain");
+      assert.equal(file.headers["content-type"], "text/plain; charset=utf-8");
       const listing = await httpsRequest(server.serverPort, "/", ca);
       assert.equal(listing.status, 200);
       assert.match(listing.body, /<title>Directory listing for \/<\/title>/);
