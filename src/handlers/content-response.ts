@@ -3,6 +3,7 @@ import { BufferSource, FileSource, type BodySource } from "../files/body-source.
 import type { ContentPlan } from "../files/content-plan.js";
 import type { EncodedCache } from "../files/encoded-cache.js";
 import type { FileCache } from "../files/file-cache.js";
+import { fsEncode } from "../files/fs-encoding.js";
 import type { ByteRange } from "../files/byte-ranges.js";
 import { newBoundary, planMultipart } from "../files/multipart-byteranges.js";
 import { RangeSource, type Segment } from "../files/range-source.js";
@@ -65,8 +66,8 @@ function sendVaryAndExtras(h: ContentResponder, plan: ContentPlan<Stats>): void 
 /**
  * Sends the head of a planned file response other than the whole file as it
  * is (the handler sends that one itself) and returns its body (null when the
- * reply is complete). The validators and `Vary` go on 200, 206, 304, 412 and
- * 416 alike (RFC 9110 15.4.5 for the 304), and so do the extra headers.
+ * reply is complete). `ETag` and `Vary` go on 200, 206, 304, 412 and 416 alike
+ * (RFC 9110 15.4.5 for the 304), and so do the extra headers.
  * `f.file` is wrapped in the returned source or closed (closing a FileSource
  * twice is harmless, so a caller that closes it after an error does no harm).
  */
@@ -77,8 +78,10 @@ export async function emitContent(h: ContentResponder, plan: ContentPlan<Stats>,
   if (!readsFile) await f.file?.close();
   switch (plan.kind) {
     case "not-modified":
+      // RFC 9110 15.4.5: ETag and Vary (and -H's Cache-Control/Expires), not Last-Modified: with
+      // an ETag present it guides no cache update, and Python's 304 has none.
       h.sendResponse(304);
-      sendValidators(h, plan, st);
+      h.sendHeader("ETag", plan.etag);
       sendVaryAndExtras(h, plan);
       await h.endHeaders();
       return null;
@@ -149,8 +152,9 @@ async function sendEncoded(h: ContentResponder, plan: ContentPlan<Stats>, f: Pla
   } else if (offer.sidecar) {
     // A precompressed sidecar: sent as a file of its own, from the cache when small.
     const side = offer.sidecar;
-    const sideCached = h.fileCache?.get(side.path, side.stat) ?? null;
-    body = sideCached ? new BufferSource(sideCached) : await FileSource.open(side.path, side.stat.size, () => h.wfile.queuedBytes === 0);
+    const sidePath = fsEncode(side.path); // undecodable name bytes kept, as for the file itself
+    const sideCached = h.fileCache?.get(sidePath, side.stat) ?? null;
+    body = sideCached ? new BufferSource(sideCached) : await FileSource.open(sidePath, side.stat.size, () => h.wfile.queuedBytes === 0);
     length = side.stat.size;
   } else {
     const key = cacheKey(f.fsPath);
