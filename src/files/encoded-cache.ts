@@ -44,6 +44,9 @@ export class EncodedCache {
   readonly maxBytes: number;
   readonly #entries = new Map<string, Entry>();
   readonly #pending = new Map<string, Promise<Buffer>>();
+  /** The version of each key asked for last: a slower compression of an older version is not kept. */
+  readonly #latest = new Map<string, string>();
+  #generation = 0;
   #bytes = 0;
 
   constructor(maxBytes = 32 * 1024 * 1024) {
@@ -78,9 +81,14 @@ export class EncodedCache {
     const pendingKey = k + "\0" + stamp;
     const pending = this.#pending.get(pendingKey);
     if (pending) return pending;
+    this.#latest.set(k, stamp);
+    const generation = this.#generation;
     const made = compressBuffer(data, coding).then(
       (out) => {
         this.#pending.delete(pendingKey);
+        // Stale by the time it is done (a newer version asked for, or the cache cleared): serve, do not keep.
+        if (generation !== this.#generation || this.#latest.get(k) !== stamp) return out;
+        this.#latest.delete(k);
         const old = this.#entries.get(k);
         if (old) {
           this.#entries.delete(k);
@@ -92,6 +100,7 @@ export class EncodedCache {
       },
       (err: unknown) => {
         this.#pending.delete(pendingKey);
+        if (this.#latest.get(k) === stamp) this.#latest.delete(k);
         throw err;
       },
     );
@@ -102,6 +111,8 @@ export class EncodedCache {
   /** Forgets everything. */
   clear(): void {
     this.#entries.clear();
+    this.#latest.clear();
+    this.#generation++;
     this.#bytes = 0;
   }
 }

@@ -33,6 +33,7 @@ export class RangeSource implements BodySource {
   }
 
   async read(max: number): Promise<Buffer> {
+    if (max <= 0) return Buffer.alloc(0);
     for (;;) {
       const seg = this.#segments[this.#index];
       if (seg === undefined) return Buffer.alloc(0);

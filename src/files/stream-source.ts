@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { pipeline, type Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { constants, createBrotliCompress, createGzip } from "node:zlib";
 import type { BodySource } from "./body-source.js";
 import { BROTLI_QUALITY, GZIP_LEVEL } from "./encoded-cache.js";
@@ -41,7 +41,8 @@ export class StreamSource implements BodySource {
  * into memory. A read error ends the body with that error.
  */
 export function compressedFile(path: string | Buffer, size: number, coding: string): StreamSource {
-  const input = createReadStream(path, { start: 0, end: Math.max(0, size - 1), highWaterMark: 64 * 1024 });
+  // `end` is inclusive: an empty file (or size 0) reads nothing, not its first byte.
+  const input = size > 0 ? createReadStream(path, { start: 0, end: size - 1, highWaterMark: 64 * 1024 }) : Readable.from([]);
   const z =
     coding === "br"
       ? createBrotliCompress({ params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: size } })

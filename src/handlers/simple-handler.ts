@@ -3,6 +3,7 @@ import type { Stats } from "node:fs";
 import { BaseHTTPRequestHandler } from "./base-handler.js";
 import { BASE_VERSION } from "./handler-attributes.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
+import type { HeaderMap } from "../wire/header-map.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
 import { encodingOffers, planContent, type EncodingOffer } from "../files/content-plan.js";
@@ -34,7 +35,10 @@ const rangeBytes = (ranges: readonly ByteRange[]): number => ranges.reduce((n, r
 
 const NO_OFFERS: readonly EncodingOffer<Stats>[] = [];
 /** Whether Accept-Encoding may accept a coding: only then are sidecars looked for (a stat each). */
-const acceptsSomeCoding = (ae: string | undefined): boolean => ae !== undefined && ae !== "" && ae !== "identity";
+function acceptsSomeCoding(headers: HeaderMap): boolean {
+  const ae = headers.get("Accept-Encoding");
+  return ae !== undefined && ((ae !== "" && ae !== "identity") || headers.count("Accept-Encoding") > 1);
+}
 
 /** Bytes read from disk per chunk when copying a file to the client. */
 const COPY_CHUNK = 1024 * 1024;
@@ -158,7 +162,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   async #sendFile(path: string, st: Stats): Promise<BodySource | null> {
     const ctype = this.guessType(path); // asked first, as CPython's send_head does
     const vary = this.compress && isCompressible(ctype);
-    const offers = vary ? encodingOffers(path, st, acceptsSomeCoding(this.headers.get("Accept-Encoding")), statNow) : NO_OFFERS;
+    const offers = vary ? encodingOffers(path, st, acceptsSomeCoding(this.headers), statNow) : NO_OFFERS;
     const plan = planContent(this.command ?? "GET", this.headers, st, offers, vary);
     const fsPath = fsEncode(path);
     const cached = this.fileCache?.get(fsPath, st) ?? null;
