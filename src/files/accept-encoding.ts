@@ -100,6 +100,9 @@ export function parseAcceptEncoding(value: string): ReadonlyMap<string, number> 
   return map;
 }
 
+/** The weight of identity when the header does not name it or `*`: below any weight a client can write (0.001). */
+const IMPLICIT_IDENTITY = 0.0001;
+
 /** The last few header values: browsers send the same one request after request. */
 const cache = new Map<string, ReadonlyMap<string, number>>();
 
@@ -112,7 +115,10 @@ const cache = new Map<string, ReadonlyMap<string, number>>();
  *
  * Following RFC 9110 section 12.5.3: an offered coding has its own weight,
  * else that of `*`, else 0 (not acceptable); identity has its own, else that
- * of `*`, else 1. The highest weight above 0 wins; on a tie the earlier offered
+ * of `*`, else it is acceptable at the lowest weight (as Apache's
+ * mod_negotiation ranks it): a client that lists `gzip;q=0.5` alone wants
+ * gzip, and the RFC makes identity acceptable, not preferred. The highest
+ * weight above 0 wins; on a tie the earlier offered
  * coding wins, and any offered coding beats identity, so the browsers'
  * `gzip, deflate, br` (all q=1) gets the server's first choice. Without the
  * header, or with it empty, the answer is identity: the RFC would allow any
@@ -132,6 +138,6 @@ export function negotiateEncoding(acceptEncoding: string | undefined, offered: r
       bestQ = q;
     }
   }
-  const identity = weights.get("identity") ?? star ?? 1;
+  const identity = weights.get("identity") ?? star ?? IMPLICIT_IDENTITY;
   return identity > bestQ ? "identity" : best;
 }

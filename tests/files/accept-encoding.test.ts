@@ -112,7 +112,8 @@ test("negotiateEncoding() falls back to identity, which wins only with a strictl
     ["deflate, zstd", "identity"],
     ["gzip;q=0", "identity"],
     ["gzip;q=0, br;q=0", "identity"],
-    ["br;q=0.001", "identity"], // identity is implicitly q=1
+    ["br;q=0.001", "br"], // identity, not named, is acceptable at the lowest weight (Apache's rule)
+    ["br;q=0.5, gzip;q=0.8", "gzip"],
     ["identity;q=0.5, gzip;q=0.4", "identity"],
     ["identity;q=0.5, gzip;q=0.5", "gzip"],
     ["*;q=0.5, identity;q=0.6", "identity"],
