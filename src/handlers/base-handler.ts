@@ -17,6 +17,8 @@ import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import { SETTLED, type ResponseWriter } from "../server/response-writer.js";
 import { HANDLER_DEFAULTS, type HandlerAttributes } from "./handler-attributes.js";
 
+const ignore = (): void => {};
+
 /** `do_` names of the usual methods, so dispatch does not build a string per request. */
 const DO_NAMES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
   GET: "do_GET",
@@ -272,7 +274,14 @@ export class BaseHTTPRequestHandler {
    * `Connection: close`, and an HTML page from `errorMessageFormat` (escaped)
    * except for HEAD, 1xx, 204, 205 and 304.
    */
-  async sendError(code: number, message?: string, explain?: string): Promise<void> {
+  sendError(code: number, message?: string, explain?: string): Promise<void> {
+    const sent = this.#sendError(code, message, explain);
+    // A handler that forgets to await sendError() to a client that left must not end the process.
+    sent.catch(ignore);
+    return sent;
+  }
+
+  async #sendError(code: number, message: string | undefined, explain: string | undefined): Promise<void> {
     const [shortmsg, longmsg] = this.responses[code] ?? ["???", "???"];
     const msg = message ?? shortmsg;
     this.logError("code %d, message %s", code, msg);

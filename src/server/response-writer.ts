@@ -33,6 +33,16 @@ function flushAll(): void {
   for (const w of writers) w[RUN_SCHEDULED_FLUSH]();
 }
 
+/**
+ * Marks a promise the engine returns as handled (a no-op reaction is attached)
+ * and returns it as it is: awaiting it still rejects, forgetting to await it
+ * never raises an unhandled rejection.
+ */
+function handled(p: Promise<void>): Promise<void> {
+  p.catch(ignore);
+  return p;
+}
+
 function scheduleFlush(w: ResponseWriter): void {
   if (toFlush.push(w) === 1) setImmediate(flushAll);
 }
@@ -43,6 +53,14 @@ function scheduleFlush(w: ResponseWriter): void {
  * one system call per response where possible; the returned promise settles
  * once the socket can take more, so a slow client pushes back on the handler
  * instead of making the server hold a large body in memory.
+ *
+ * Errors: once the client has gone (or a write timed out), a write or flush
+ * rejects with ConnectionClosedError (ConnectionTimeoutError). The rejection
+ * reaches a caller that awaits; one that forgot to await (a Python habit:
+ * `this.wfile.write(...)` in a loop) loses nothing but the error, which is
+ * never an unhandled rejection that would end the process: every later
+ * awaited write, flush or `endHeaders()` rejects the same way, so the next
+ * awaited call reports it.
  */
 export class ResponseWriter {
   readonly #socket: Socket;
@@ -169,7 +187,7 @@ export class ResponseWriter {
 
   #send(buf: Buffer | string): Promise<void> {
     const s = this.#socket;
-    if (s.destroyed || !s.writable) return Promise.reject(new ConnectionClosedError());
+    if (s.destroyed || !s.writable) return handled(Promise.reject(new ConnectionClosedError()));
     this.#wireBytes += buf.length;
     this.#pending.push(buf);
     this.#pendingBytes += buf.length;
@@ -241,7 +259,7 @@ export class ResponseWriter {
 
   #drain(): Promise<void> {
     const s = this.#socket;
-    return new Promise<void>((resolve, reject) => {
+    const drained = new Promise<void>((resolve, reject) => {
       const done = (err?: Error): void => {
         s.off("drain", onDrain);
         s.off("close", onClose);
@@ -262,5 +280,6 @@ export class ResponseWriter {
         s.on("timeout", onTimeout);
       }
     });
+    return handled(drained);
   }
 }
