@@ -58,7 +58,9 @@ export function planFileResponse<S extends StatLike>(request: FileRequest<S>): F
       let location = parts.path + "/";
       if (parts.query) location += "?" + parts.query;
       if (parts.fragment) location += "#" + parts.fragment;
-      return { kind: "redirect", location };
+      // Browsers' URL parsers read a backslash as a slash: a Location of `/<backslash>evil.com/../`
+      // would resolve to http://evil.com/. Percent-encoded, it stays a path on this site.
+      return { kind: "redirect", location: location.includes("\\") ? location.replaceAll("\\", "%5C") : location };
     }
     let index: S | null = null;
     for (const name of request.indexPages) {

@@ -7,7 +7,7 @@ import { currentHttpDate, formatHttpDate, formatLogDate } from "../wire/http-dat
 import { expectsContinue } from "../wire/expect-continue.js";
 import { versionNumber } from "../wire/http-version.js";
 import { HttpParseError } from "../wire/parse-error.js";
-import { persists } from "../wire/persistence.js";
+import { connectionField, persists } from "../wire/persistence.js";
 import type { RequestHead, RequestHeadParser } from "../wire/request-head-parser.js";
 import { assertSendable } from "../wire/token.js";
 import { ConnectionTimeoutError } from "../server/errors.js";
@@ -218,7 +218,7 @@ export class BaseHTTPRequestHandler {
     this.requestVersion = read.version;
     this.headers = this.MessageClass === HeaderMap ? read.headers : new this.MessageClass(read.headers);
     this.rfile = this.#conn.accept(read);
-    this.closeConnection = !persists(versionNumber(read.version), versionNumber(this.protocolVersion), this.headers.get("Connection"), read.http09);
+    this.closeConnection = !persists(versionNumber(read.version), versionNumber(this.protocolVersion), connectionField(this.headers), read.http09);
     return true;
   }
 

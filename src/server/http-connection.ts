@@ -28,6 +28,8 @@ export interface ConnectionPeer {
   readonly headersTimeout: number;
   /** Most unread body bytes discarded after a request to keep the connection. */
   readonly maxDiscardBytes: number;
+  /** Logs a server-side problem (CPython's `log_error`). */
+  logError(format: string, ...args: number[]): void;
 }
 
 function headersTimeout(): HttpParseError {
@@ -235,7 +237,9 @@ export class HttpConnection {
   endRequest(): Promise<void> {
     if (this.#aborted || this.response.pending) return this.#endRequestSlow();
     const peer = this.#peer;
-    const close = !this.wfile.endResponse() || peer.closeConnection || this.#mustClose;
+    const complete = this.wfile.endResponse();
+    if (!complete) this.#reportExcess();
+    const close = !complete || peer.closeConnection || this.#mustClose;
     peer.closeConnection = close;
     const flushed = this.wfile.flush();
     if (flushed === SETTLED && (close || this.#body.done)) return SETTLED;
@@ -252,8 +256,20 @@ export class HttpConnection {
       return;
     }
     await peer.flushHeaders();
-    peer.closeConnection = !this.wfile.endResponse() || peer.closeConnection || this.#mustClose;
+    const complete = this.wfile.endResponse();
+    if (!complete) this.#reportExcess();
+    peer.closeConnection = !complete || peer.closeConnection || this.#mustClose;
     await this.#finishBody(this.wfile.flush());
+  }
+
+  /**
+   * One log line for a body written past its own Content-Length (cut there, and
+   * the connection closed): a length counted in characters rather than bytes
+   * (`String(json.length)`) is an easy mistake that would otherwise go unseen.
+   */
+  #reportExcess(): void {
+    const excess = this.wfile.excessBytes;
+    if (excess > 0) this.#peer.logError("response body longer than its Content-Length: %d bytes past it were not sent", excess);
   }
 
   /** Waits for the response to be taken, then discards what the handler left of the request body. */

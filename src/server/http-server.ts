@@ -2,6 +2,7 @@ import net, { type Socket } from "node:net";
 import { AcceptQueue, type Accepted } from "./accept-queue.js";
 import { ActiveConnections } from "./active-connections.js";
 import { errorReport } from "../python/error-report.js";
+import { ConnectionClosedError } from "./errors.js";
 import { closeGracefully } from "./linger.js";
 import type { ClientAddress, RequestHandlerClass, RequestServer } from "./request-server.js";
 import { serverNameFor } from "./server-name.js";
@@ -263,12 +264,16 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     return true;
   }
 
-  /** Serves one connection and closes it; errors go to `handleError()`. */
+  /**
+   * Serves one connection and closes it; errors go to `handleError()`, except
+   * a client that went away (ConnectionClosedError, ECONNRESET, EPIPE): that is
+   * not a server error, and a traceback per reset would bury the real ones.
+   */
   async processRequest(request: Socket, clientAddress: ClientAddress): Promise<void> {
     try {
       await this.finishRequest(request, clientAddress);
     } catch (err) {
-      this.handleError(request, clientAddress, err);
+      if (!isClientGone(err)) this.handleError(request, clientAddress, err);
     } finally {
       this.shutdownRequest(request);
     }
@@ -295,7 +300,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     request.destroy();
   }
 
-  /** Reports an error on stderr in CPython's shape; the server goes on. */
+  /** Reports an error on stderr in CPython's shape (a client that went away is not reported); the server goes on. */
   handleError(_request: Socket, clientAddress: ClientAddress, error: unknown): void {
     process.stderr.write(errorReport(clientAddress, error));
   }
@@ -343,3 +348,10 @@ HTTPServer.prototype.handlesConcurrently = false;
 /** `HTTPServer` that serves every connection at once (on the event loop, not threads). */
 export class ThreadingHTTPServer extends HTTPServer {}
 ThreadingHTTPServer.prototype.handlesConcurrently = true;
+
+/** The peer closed or reset the connection: the error says nothing about the server. */
+function isClientGone(err: unknown): boolean {
+  if (err instanceof ConnectionClosedError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE";
+}

@@ -71,6 +71,8 @@ export class ResponseWriter {
   #mode: BodyMode = "raw";
   #remaining = 0;
   #overflow = false;
+  /** Body bytes written past the Content-Length of this response (dropped). */
+  #excess = 0;
   #bodyBytes = 0;
   #wireBytes = 0;
   /** Milliseconds a write may wait for the client to read, or null for no limit. */
@@ -105,6 +107,7 @@ export class ResponseWriter {
     this.#mode = "raw";
     this.#remaining = 0;
     this.#overflow = false;
+    this.#excess = 0;
     this.#bodyBytes = 0;
   }
 
@@ -133,6 +136,7 @@ export class ResponseWriter {
       case "length": {
         if (buf.length > this.#remaining) {
           this.#overflow = true;
+          this.#excess += buf.length - this.#remaining;
           if (this.#remaining === 0) return SETTLED;
           const part = buf.subarray(0, this.#remaining);
           this.#remaining = 0;
@@ -153,6 +157,11 @@ export class ResponseWriter {
         this.#bodyBytes += buf.length;
         return this.#send(buf);
     }
+  }
+
+  /** Body bytes of this response written past its Content-Length and dropped (0 for a body that fits). */
+  get excessBytes(): number {
+    return this.#excess;
   }
 
   /**

@@ -101,7 +101,9 @@ export class ChunkedDecoder {
     }
     const semi = line.indexOf(";");
     const hex = semi >= 0 ? line.slice(0, semi).replace(/[ \t]+$/, "") : line;
-    if (!/^[0-9A-Fa-f]{1,13}$/.test(hex)) throw chunkError(`bad chunk size (${JSON.stringify(hex)})`);
+    // At most 13 significant hex digits (2^52: exact in a double); leading zeros do not count
+    // (`0000000000000005` is 5), though the line length limit still bounds them.
+    if (!/^0*[0-9A-Fa-f]{1,13}$/.test(hex)) throw chunkError(`bad chunk size (${JSON.stringify(hex)})`);
     if (semi >= 0 && /[\x00-\x08\x0a-\x1f\x7f]/.test(line.slice(semi))) throw chunkError("bad chunk extension");
     const size = parseInt(hex, 16);
     if (size === 0) {

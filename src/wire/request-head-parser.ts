@@ -38,6 +38,9 @@ export type HeadParseResult =
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** Empty lines skipped before a request line (RFC 9112 2.2); more, and the connection closes quietly. */
+const MAX_BLANK_LINES = 64;
+
 function lineText(buf: Buffer, start: number, end: number): string {
   // Strip the line ending (CRLF or a bare LF, which CPython also accepts).
   let e = end;
@@ -87,7 +90,9 @@ export class RequestHeadParser {
   #requestline = "";
   #headers = new HeaderMap();
   #count = 0;
-  #skippedBlank = false;
+  #blankLines = 0;
+  /** The line ending the head uses, set by its request line: CRLF, or a bare LF throughout (CPython's leniency). */
+  #ending: "" | "crlf" | "lf" = "";
   /** Where to resume looking for LF, relative to the first unconsumed byte. */
   #scanFrom = 0;
 
@@ -156,20 +161,20 @@ export class RequestHeadParser {
     if (this.#line === null) {
       const text = lineText(buf, s, e);
       if (text === "") {
-        // RFC 9112 section 2.2: ignore at least one empty line before the request line.
-        if (!this.#skippedBlank) {
-          this.#skippedBlank = true;
-          return null;
-        }
-        return "empty";
+        // RFC 9112 section 2.2: empty lines before the request line are ignored (a stray
+        // CRLF after a body, from clients that count it in), a bounded number of them.
+        return ++this.#blankLines > MAX_BLANK_LINES ? "empty" : null;
       }
       this.#requestline = text;
+      // A bare CR elsewhere is refused by the checks of each part (method token, target, version, field values).
+      this.#checkEnding(buf, s, e);
       const line = parseRequestLine(text);
       if (line === null) return "empty"; // whitespace only: CPython closes quietly
       this.#line = line;
       if (line.http09) return this.#complete();
       return null;
     }
+    this.#checkEnding(buf, s, e);
     const text = lineText(buf, s, e);
     if (text === "") return this.#complete();
     if (++this.#count > this.#limits.maxHeaders) {
@@ -178,6 +183,19 @@ export class RequestHeadParser {
     const [name, value] = parseHeaderLine(text);
     this.#headers.append(name, value);
     return null;
+  }
+
+  /**
+   * Refuses a head whose lines do not all end alike: `X: a\nContent-Length: 5\r\n`
+   * is two fields here but one to a front end that takes the bare LF for part of a
+   * value, and the framing would differ (request smuggling). A head with bare LFs
+   * throughout keeps CPython's leniency. A last line cut by the end of input has no ending.
+   */
+  #checkEnding(buf: Buffer, s: number, e: number): void {
+    if (e <= s || buf[e - 1] !== LF) return;
+    const ending = e - 2 >= s && buf[e - 2] === CR ? "crlf" : "lf";
+    if (this.#ending === "") this.#ending = ending;
+    else if (this.#ending !== ending) throw new HttpParseError("ERR_MIXED_LINE_ENDINGS", 400, "Bad request: mixed line endings (CRLF and bare LF) in the head");
   }
 
   #complete(): RequestHead {

@@ -107,6 +107,13 @@ const rows: Row[] = [
   { does: "redirects a directory asked for without its slash, keeping the query", fs: { d: "dir" }, target: "/d?x=1", expect: { kind: "redirect", location: "/d/?x=1" } },
   { does: "redirects a directory asked for without its slash, keeping the fragment", fs: { d: "dir" }, target: "/d#frag", expect: { kind: "redirect", location: "/d/#frag" } },
   {
+    does: "percent-encodes backslashes in the Location, which a browser would read as slashes (to another host)",
+    fs: {},
+    target: "/\\evil.com/..",
+    expect: { kind: "redirect", location: "/%5Cevil.com/../" },
+  },
+  { does: "percent-encodes backslashes in the query of the Location too", fs: { d: "dir" }, target: "/d?a=\\b", expect: { kind: "redirect", location: "/d/?a=%5Cb" } },
+  {
     does: "redirects a directory asked for without its slash, keeping the query and the fragment",
     fs: { d: "dir" },
     target: "/d?x=1&y=2#frag?z",

@@ -143,14 +143,17 @@ describe("request line and target", () => {
     assert.deepEqual(calls.map((c) => c.path), ["/evil.example/x//y", "/a"]);
   }));
 
-  it("one empty line before the request line is ignored; two end the connection", run(async ({ port, calls }) => {
+  it("empty lines before the request line are ignored (RFC 9112 2.2), up to 64; more end the connection", run(async ({ port, calls }) => {
     const one = await send(port, "\r\nGET /one HTTP/1.0\r\n\r\n");
     assert.equal(one.responses[0]?.status, 200);
     assert.equal(calls[0]?.path, "/one");
     const two = await send(port, "\r\n\r\nGET /two HTTP/1.0\r\n\r\n");
-    assert.equal(two.data.length, 0);
-    assert.ok(two.closed);
-    assert.equal(calls.length, 1);
+    assert.equal(two.responses[0]?.status, 200);
+    assert.equal(calls[1]?.path, "/two");
+    const many = await send(port, "\r\n".repeat(65) + "GET /many HTTP/1.0\r\n\r\n");
+    assert.equal(many.data.length, 0);
+    assert.ok(many.closed);
+    assert.equal(calls.length, 2);
   }));
 
   it("runs of spaces and tabs separate the words, as CPython's split()", run(async ({ port, calls }) => {

@@ -47,6 +47,7 @@ export const STATUS_OF: Readonly<Record<ParseErrorCode, number>> = {
   ERR_VERSION_NOT_SUPPORTED: 505,
   ERR_BAD_HTTP09_METHOD: 400,
   ERR_OBS_FOLD: 400,
+  ERR_MIXED_LINE_ENDINGS: 400,
   ERR_BAD_HEADER_LINE: 400,
   ERR_BAD_HEADER_NAME: 400,
   ERR_BAD_HEADER_VALUE: 400,
@@ -82,6 +83,8 @@ export const CORPUS: readonly CorpusEntry[] = [
   { name: "one empty line before the request line is ignored", raw: "\r\n" + get11("/after-blank"), expect: head("GET", "/after-blank", "HTTP/1.1") },
   { name: "one bare-LF empty line before the request line is ignored", raw: "\nGET / HTTP/1.0\r\n\r\n", expect: head("GET", "/", "HTTP/1.0") },
   { name: "bare LF line endings throughout", raw: "GET /lf HTTP/1.1\nHost: h\nX: 1\n\n", expect: head("GET", "/lf", "HTTP/1.1", { headers: [["Host", "h"], ["X", "1"]] }) },
+  { name: "two empty lines before the request line are ignored (RFC 9112 2.2)", raw: "\r\n\r\nGET / HTTP/1.0\r\n\r\n", expect: head("GET", "/", "HTTP/1.0") },
+  { name: "64 empty lines, mixed CRLF and LF, before the request line are ignored", raw: "\r\n\n".repeat(32) + get11("/after-blanks"), expect: head("GET", "/after-blanks", "HTTP/1.1") },
   { name: "tabs and runs of spaces between words", raw: "GET \t /t\t\tHTTP/1.0\r\n\r\n", expect: head("GET", "/t", "HTTP/1.0") },
   { name: "whitespace after the version", raw: "GET / HTTP/1.0  \r\n\r\n", expect: head("GET", "/", "HTTP/1.0") },
   { name: "a custom method", raw: "SPAM /eggs HTTP/1.0\r\n\r\n", expect: head("SPAM", "/eggs", "HTTP/1.0") },
@@ -161,6 +164,10 @@ export const CORPUS: readonly CorpusEntry[] = [
   { name: "DEL in a value", raw: get11("/", "X-A: \x7f\r\n"), expect: error("ERR_BAD_HEADER_VALUE") },
   { name: "a bare CR inside a value", raw: get11("/", "X-A: a\rb\r\n"), expect: error("ERR_BAD_HEADER_VALUE") },
   { name: "ESC in a value", raw: get11("/", "X-A: \x1b[2J\r\n"), expect: error("ERR_BAD_HEADER_VALUE") },
+  { name: "a bare LF inside a CRLF head (X: a<LF>Content-Length: 5)", raw: "POST / HTTP/1.1\r\nHost: h\r\nX: a\nContent-Length: 5\r\n\r\nhello", expect: error("ERR_MIXED_LINE_ENDINGS") },
+  { name: "a CRLF line inside a bare-LF head", raw: "GET / HTTP/1.1\nHost: h\r\n\n", expect: error("ERR_MIXED_LINE_ENDINGS") },
+  { name: "a CRLF head ended by a bare LF", raw: "GET / HTTP/1.1\r\nHost: h\r\n\n", expect: error("ERR_MIXED_LINE_ENDINGS") },
+  { name: "a bare CR ending a header value", raw: get11("/", "X: a\rContent-Length: 5\r\n"), expect: error("ERR_BAD_HEADER_VALUE") },
   { name: "obs-fold with SP", raw: get11("/", "X-A: one\r\n two\r\n"), expect: error("ERR_OBS_FOLD") },
   { name: "obs-fold with HTAB", raw: get11("/", "X-A: one\r\n\ttwo\r\n"), expect: error("ERR_OBS_FOLD") },
   { name: "a whitespace-only header line", raw: get11("/", " \r\n"), expect: error("ERR_OBS_FOLD") },
@@ -188,7 +195,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   // --- nothing to answer ------------------------------------------------------
   { name: "no bytes at all", raw: "", expect: { empty: true } },
   { name: "a single empty line", raw: "\r\n", expect: { empty: true } },
-  { name: "two empty lines", raw: "\r\n\r\nGET / HTTP/1.0\r\n\r\n", expect: { empty: true } },
+  { name: "65 empty lines before a request line (more than are skipped)", raw: "\r\n".repeat(65) + "GET / HTTP/1.0\r\n\r\n", expect: { empty: true } },
   { name: "a whitespace-only request line", raw: "   \t \r\nGET / HTTP/1.0\r\n\r\n", expect: { empty: true } },
 
   // --- decided after parsing ------------------------------------------------------
