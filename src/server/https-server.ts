@@ -100,6 +100,12 @@ export class HTTPSServer extends HTTPServer {
       // As the plain server: a client may shut down its sending side after the
       // request (close_notify, FIN) and still read the response.
       socket.allowHalfOpen = true;
+      // Client-initiated renegotiation (TLS 1.2) makes the server do a handshake's work
+      // per request of the client's: refused outright, the connection closed (as nginx).
+      socket.disableRenegotiation();
+      socket.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code === "ERR_TLS_RENEGOTIATION_DISABLED" || err.code === "ERR_TLS_SESSION_ATTACK") socket.destroy();
+      });
       onSocket(socket);
     });
     server.on("tlsClientError", (err: Error, socket: TLSSocket) => {
