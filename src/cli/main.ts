@@ -10,8 +10,6 @@ import { bannerLine, reachableUrls } from "./banner.js";
 import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
 import { PACKAGE_VERSION } from "./version.js";
 
-/** Milliseconds a stopping server waits for responses in progress before closing their connections. */
-const STOP_GRACE_MS = 10_000;
 
 function fail(message: string, code: number): number {
   process.stderr.write(`simplehttp: error: ${message}\n`);
@@ -109,13 +107,16 @@ async function serve(options: CliOptions): Promise<number> {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      process.exit(0);
+      // A second Ctrl-C forces the exit. Not in a worker: it gets the terminal's (or the
+      // service manager's) signal to the process group and the primary's SIGTERM too, and
+      // the second must not cut the responses the first one lets finish.
+      if (!worker) process.exit(0);
+      return;
     }
     stopping = true;
     if (signal === "SIGINT" && !worker) process.stdout.write("\nKeyboard interrupt received, exiting.\n");
-    const closed = server.serverClose();
-    const timer = setTimeout(() => server.closeAllConnections(), STOP_GRACE_MS);
-    void closed.then(() => clearTimeout(timer));
+    // Responses in progress finish, for up to the server's drainTimeout (10 s).
+    void server.serverClose();
     void server.shutdown();
   };
   process.on("SIGINT", stop);

@@ -10,6 +10,9 @@ export function isWorker(): boolean {
   return cluster.isWorker && process.env[WORKER_PORT_ENV] !== undefined;
 }
 
+/** How long a stopping worker lets responses in progress finish (the server's drainTimeout). */
+const WORKER_DRAIN_MS = 10_000;
+
 /** The number of workers `--workers auto` means: one per core. */
 export function autoWorkers(): number {
   return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
@@ -89,9 +92,10 @@ export async function runPrimary(count: number, host: string, port: number, hook
       stopping = true;
       if (signal === "SIGINT") process.stdout.write("\nKeyboard interrupt received, exiting.\n");
       for (const w of workers) w.process.kill("SIGTERM");
+      // Each worker drains for up to its own deadline (10 s) and exits: killed only well after it.
       const force = setTimeout(() => {
         for (const w of workers) w.process.kill("SIGKILL");
-      }, 8000);
+      }, WORKER_DRAIN_MS + 5000);
       force.unref();
       const check = (): void => {
         if (workers.size === 0) {

@@ -38,6 +38,13 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   timeout: number | null = null;
   /** Listen backlog (CPython: 5; Node's and nginx's 511 suits a file server better). */
   declare requestQueueSize: number;
+  /**
+   * Seconds `serverClose()` lets responses in progress finish before it closes
+   * their connections (default 10, as the command line's SIGTERM); null waits
+   * for ever. A handler streaming without end (server-sent events) should end
+   * when it sees `this.server.closing`.
+   */
+  declare drainTimeout: number | null;
   /** Serves connections concurrently (ThreadingHTTPServer) or one after another. */
   declare handlesConcurrently: boolean;
 
@@ -51,6 +58,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   #serveDone: Promise<void> = Promise.resolve();
   #closing = false;
   #closed = false;
+  #closeDone: Promise<void> | null = null;
 
   constructor(serverAddress: readonly [string, number], RequestHandlerClass: RequestHandlerClass, bindAndActivate = true) {
     this.serverAddress = [serverAddress[0] === "" ? "0.0.0.0" : serverAddress[0], serverAddress[1]];
@@ -319,10 +327,17 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
 
   /**
    * Stops accepting, closes idle connections, lets requests in progress
-   * finish, and resolves when every connection has ended.
+   * finish (for up to `drainTimeout` seconds, then closes their connections),
+   * and resolves when every connection has ended. Calling it again
+   * returns the same promise: a second call (the command line's, after
+   * `serveForever()` returns) waits for the same drain instead of ending early.
    */
-  async serverClose(): Promise<void> {
-    if (this.#closed) return;
+  serverClose(): Promise<void> {
+    this.#closeDone ??= this.#close();
+    return this.#closeDone;
+  }
+
+  async #close(): Promise<void> {
     this.#closing = true;
     this.#closed = true;
     this.#queue.wake();
@@ -332,8 +347,15 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       else listener.close(() => resolve());
     });
     this.closeIdleConnections();
-    await closed;
-    await this.#active.whenEmpty();
+    // Past the drain deadline, what still runs (a stream without end) is cut.
+    const deadline = this.drainTimeout;
+    const timer = deadline === null ? null : setTimeout(() => this.closeAllConnections(), Math.max(0, deadline) * 1000);
+    try {
+      await closed;
+      await this.#active.whenEmpty();
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -343,6 +365,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
 }
 
 HTTPServer.prototype.requestQueueSize = 511;
+HTTPServer.prototype.drainTimeout = 10;
 HTTPServer.prototype.handlesConcurrently = false;
 
 /** `HTTPServer` that serves every connection at once (on the event loop, not threads). */

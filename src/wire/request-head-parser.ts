@@ -91,7 +91,7 @@ export class RequestHeadParser {
   #headers = new HeaderMap();
   #count = 0;
   #blankLines = 0;
-  /** The line ending the head uses, set by its request line: CRLF, or a bare LF throughout (CPython's leniency). */
+  /** The line ending of the header section, set by its first line: CRLF, or a bare LF throughout (CPython's leniency). */
   #ending: "" | "crlf" | "lf" = "";
   /** Where to resume looking for LF, relative to the first unconsumed byte. */
   #scanFrom = 0;
@@ -166,8 +166,6 @@ export class RequestHeadParser {
         return ++this.#blankLines > MAX_BLANK_LINES ? "empty" : null;
       }
       this.#requestline = text;
-      // A bare CR elsewhere is refused by the checks of each part (method token, target, version, field values).
-      this.#checkEnding(buf, s, e);
       const line = parseRequestLine(text);
       if (line === null) return "empty"; // whitespace only: CPython closes quietly
       this.#line = line;
@@ -186,10 +184,13 @@ export class RequestHeadParser {
   }
 
   /**
-   * Refuses a head whose lines do not all end alike: `X: a\nContent-Length: 5\r\n`
-   * is two fields here but one to a front end that takes the bare LF for part of a
-   * value, and the framing would differ (request smuggling). A head with bare LFs
-   * throughout keeps CPython's leniency. A last line cut by the end of input has no ending.
+   * Refuses a header section whose lines (the blank line ending it included) do
+   * not all end alike: `X: a\nContent-Length: 5\r\n` is two fields here but one
+   * to a front end that takes the bare LF for part of a value, and the framing
+   * would differ (request smuggling). Bare LFs throughout keep CPython's
+   * leniency; the request line is not counted (CPython's own tests end it with a
+   * bare LF before a CRLF blank line). A last line cut by the end of input has no ending.
+   * A bare CR elsewhere is refused by the checks of each part (method, target, version, field values).
    */
   #checkEnding(buf: Buffer, s: number, e: number): void {
     if (e <= s || buf[e - 1] !== LF) return;

@@ -167,6 +167,7 @@ export const CORPUS: readonly CorpusEntry[] = [
   { name: "a bare LF inside a CRLF head (X: a<LF>Content-Length: 5)", raw: "POST / HTTP/1.1\r\nHost: h\r\nX: a\nContent-Length: 5\r\n\r\nhello", expect: error("ERR_MIXED_LINE_ENDINGS") },
   { name: "a CRLF line inside a bare-LF head", raw: "GET / HTTP/1.1\nHost: h\r\n\n", expect: error("ERR_MIXED_LINE_ENDINGS") },
   { name: "a CRLF head ended by a bare LF", raw: "GET / HTTP/1.1\r\nHost: h\r\n\n", expect: error("ERR_MIXED_LINE_ENDINGS") },
+  { name: "a request line ended by a bare LF before a CRLF header section (CPython's test_request_line_trimming)", raw: "GET / HTTP/1.1\nHost: h\r\nX: 1\r\n\r\n", expect: head("GET", "/", "HTTP/1.1", { headers: [["Host", "h"], ["X", "1"]] }) },
   { name: "a bare CR ending a header value", raw: get11("/", "X: a\rContent-Length: 5\r\n"), expect: error("ERR_BAD_HEADER_VALUE") },
   { name: "obs-fold with SP", raw: get11("/", "X-A: one\r\n two\r\n"), expect: error("ERR_OBS_FOLD") },
   { name: "obs-fold with HTAB", raw: get11("/", "X-A: one\r\n\ttwo\r\n"), expect: error("ERR_OBS_FOLD") },
