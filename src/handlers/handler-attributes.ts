@@ -44,6 +44,8 @@ export interface HandlerAttributes {
   writeTimeout: number;
   /** Most unread body bytes discarded after a handler to keep the connection; past it the connection closes. */
   maxDiscardBytes: number;
+  /** Most bytes of a request's header fields (431 beyond; default 64 KiB; the request line has CPython's own 64 KiB limit). */
+  maxHeaderBytes: number;
   /** Month names of log dates, index 1 = Jan (CPython's `monthname`). */
   monthname: readonly (string | null)[];
 }
@@ -64,5 +66,6 @@ export const HANDLER_DEFAULTS: Readonly<HandlerAttributes> = Object.freeze({
   headersTimeout: 30,
   writeTimeout: 60,
   maxDiscardBytes: 1024 * 1024,
+  maxHeaderBytes: 64 * 1024,
   monthname: Object.freeze([null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]),
 });

@@ -1,7 +1,8 @@
 import type { Socket } from "node:net";
 import { versionNumber } from "../wire/http-version.js";
 import { HttpParseError } from "../wire/parse-error.js";
-import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type RequestHead } from "../wire/request-head-parser.js";
+import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type HeadLimits, type RequestHead } from "../wire/request-head-parser.js";
+import { headBudget } from "./head-budget.js";
 import { ConnectionTimeoutError } from "./errors.js";
 import { recoveryFor, type Recovery } from "./recovery.js";
 import { RequestBody } from "./request-body.js";
@@ -28,6 +29,8 @@ export interface ConnectionPeer {
   readonly headersTimeout: number;
   /** Most unread body bytes discarded after a request to keep the connection. */
   readonly maxDiscardBytes: number;
+  /** Most bytes of a request's header fields (431 beyond). */
+  readonly maxHeaderBytes: number;
   /** Logs a server-side problem (CPython's `log_error`). */
   logError(format: string, ...args: number[]): void;
 }
@@ -68,10 +71,18 @@ export class HttpConnection {
   #mustClose = false;
   /** The handler failed after its response began: close without completing the framing. */
   #aborted = false;
+  /** Head limits with the handler's maxHeaderBytes, when not the default. */
+  #limits: HeadLimits | null = null;
+  /** Bytes of the head in progress the parser has taken. */
+  #headConsumed = 0;
+  /** What this connection's head in progress holds in the process's head budget. */
+  #headHeld = 0;
 
   constructor(socket: Socket, peer: ConnectionPeer) {
     this.#peer = peer;
     this.#reader = new SocketReader(socket);
+    // A connection that ends mid-head gives its share of the head budget back.
+    socket.once("close", () => this.#releaseHead());
     this.wfile = new ResponseWriter(socket);
     this.emptyBody = RequestBody.empty(this.#reader);
     this.#body = this.emptyBody;
@@ -87,13 +98,37 @@ export class HttpConnection {
   /** Starts the next request: fresh response state, and a parser for its head. */
   startRequest(): RequestHeadParser {
     this.#headStarted = false;
+    this.#headConsumed = 0;
     this.#headDeadline = 0;
     this.#mustClose = false;
     this.#aborted = false;
     this.#body = this.emptyBody;
     this.response.reset(false);
     this.wfile.reset();
-    return new RequestHeadParser(DEFAULT_HEAD_LIMITS);
+    const max = this.#peer.maxHeaderBytes;
+    if (max === DEFAULT_HEAD_LIMITS.maxHeaderBytes) return new RequestHeadParser(DEFAULT_HEAD_LIMITS);
+    if (this.#limits?.maxHeaderBytes !== max) this.#limits = { ...DEFAULT_HEAD_LIMITS, maxHeaderBytes: max };
+    return new RequestHeadParser(this.#limits);
+  }
+
+  /**
+   * Accounts what the head in progress holds (bytes taken by the parser and
+   * bytes waiting in the reader) in the process's head budget; refuses the
+   * head (503) when the budget is spent. A head read whole in one step costs nothing.
+   */
+  #holdHead(bytes: number): void {
+    if (bytes === this.#headHeld) return;
+    if (!headBudget.update(this.#headHeld, bytes)) {
+      throw new HttpParseError("ERR_HEAD_BUDGET", 503, "Service Unavailable", "Too many request heads in progress; try again later");
+    }
+    this.#headHeld = bytes;
+  }
+
+  /** Gives back what the head held (complete, refused, or the connection gone). */
+  #releaseHead(): void {
+    if (this.#headHeld === 0) return;
+    headBudget.update(this.#headHeld, 0);
+    this.#headHeld = 0;
   }
 
   /**
@@ -106,11 +141,29 @@ export class HttpConnection {
   headStep(parser: RequestHeadParser): RequestHead | null | number {
     this.#idle = false;
     const reader = this.#reader;
-    const result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
+    let result;
+    try {
+      result = parser.execute(reader.buffer, reader.start, reader.buffer.length, reader.ended);
+    } catch (err) {
+      this.#releaseHead();
+      throw err;
+    }
     if (result.consumed > 0) this.#headStarted = true;
     reader.consume(result.consumed);
-    if (result.state === "complete") return result.head;
-    if (result.state === "empty") return null;
+    if (result.state !== "incomplete") {
+      this.#releaseHead();
+      this.#headConsumed = 0;
+      return result.state === "complete" ? result.head : null;
+    }
+    this.#headConsumed += result.consumed;
+    if (this.#headConsumed + reader.available > 0) {
+      try {
+        this.#holdHead(this.#headConsumed + reader.available);
+      } catch (err) {
+        this.#releaseHead();
+        throw err;
+      }
+    }
     if (!this.#headStarted && reader.available === 0) {
       // Idle, no byte of a request yet: CPython's `timeout` if set (logged as a
       // timeout on a first request, as CPython does), and in any case our

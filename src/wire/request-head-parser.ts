@@ -11,10 +11,16 @@ export interface HeadLimits {
   readonly maxLineLength: number;
   /** Most header lines (CPython's http.client `_MAXHEADERS`: 100). */
   readonly maxHeaders: number;
+  /**
+   * Most bytes of the header section (the field lines and the blank line; the
+   * request line has its own limit). CPython has none: 100 lines of 64 KiB
+   * held 6.5 MB per connection until the headers timeout.
+   */
+  readonly maxHeaderBytes: number;
 }
 
-/** CPython's limits: 65536-byte lines, 100 headers. */
-export const DEFAULT_HEAD_LIMITS: HeadLimits = Object.freeze({ maxLineLength: 65536, maxHeaders: 100 });
+/** CPython's limits (65536-byte lines, 100 headers) and 64 KiB of header fields in all (nginx allows 32 KiB). */
+export const DEFAULT_HEAD_LIMITS: HeadLimits = Object.freeze({ maxLineLength: 65536, maxHeaders: 100, maxHeaderBytes: 65536 });
 
 /** A complete, validated request head. */
 export interface RequestHead extends RequestLine {
@@ -90,6 +96,7 @@ export class RequestHeadParser {
   #requestline = "";
   #headers = new HeaderMap();
   #count = 0;
+  #headerBytes = 0;
   #blankLines = 0;
   /** The line ending of the header section, set by its first line: CRLF, or a bare LF throughout (CPython's leniency). */
   #ending: "" | "crlf" | "lf" = "";
@@ -123,6 +130,7 @@ export class RequestHeadParser {
       if (lineEnd < 0) {
         const pending = end - pos;
         if (pending > max) this.#tooLong();
+        if (this.#line !== null && this.#headerBytes + pending > this.#limits.maxHeaderBytes) this.#headTooLarge();
         if (ended) return this.#finishAtEof(buf, pos, end, start);
         this.#scanFrom = pending;
         return { state: "incomplete", consumed: pos - start };
@@ -134,6 +142,10 @@ export class RequestHeadParser {
       if (done === "empty") return { state: "empty", consumed: pos - start };
       if (done) return { state: "complete", consumed: pos - start, head: done };
     }
+  }
+
+  #headTooLarge(): never {
+    throw new HttpParseError("ERR_HEAD_TOO_LARGE", 431, "Request Header Fields Too Large", `got more than ${this.#limits.maxHeaderBytes} bytes of header fields`);
   }
 
   #tooLong(): never {
@@ -173,6 +185,8 @@ export class RequestHeadParser {
       return null;
     }
     this.#checkEnding(buf, s, e);
+    this.#headerBytes += e - s;
+    if (this.#headerBytes > this.#limits.maxHeaderBytes) this.#headTooLarge();
     const text = lineText(buf, s, e);
     if (text === "") return this.#complete();
     if (++this.#count > this.#limits.maxHeaders) {
