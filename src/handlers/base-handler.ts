@@ -151,6 +151,8 @@ export class BaseHTTPRequestHandler {
   async handleOneRequest(): Promise<void> {
     this.#resetRequest();
     const conn = this.#conn;
+    const pause = conn.pipelinePause();
+    if (pause !== null) await pause;
     const parser = conn.startRequest();
     let read: RequestHead | HttpParseError | null;
     try {

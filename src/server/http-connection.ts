@@ -35,6 +35,9 @@ export interface ConnectionPeer {
   logError(format: string, ...args: number[]): void;
 }
 
+/** Requests served back to back from buffered bytes before a connection lets the others have a turn. */
+const PIPELINE_BURST = 16;
+
 function headersTimeout(): HttpParseError {
   return new HttpParseError("ERR_HEADERS_TIMEOUT", 408, "Request Timeout", "Request head not received in time");
 }
@@ -77,6 +80,8 @@ export class HttpConnection {
   #headConsumed = 0;
   /** What this connection's head in progress holds in the process's head budget. */
   #headHeld = 0;
+  /** Requests begun since this connection last waited for the socket or yielded. */
+  #burst = 0;
 
   constructor(socket: Socket, peer: ConnectionPeer) {
     this.#peer = peer;
@@ -186,7 +191,21 @@ export class HttpConnection {
 
   /** Waits up to `ms` for more bytes of the head (rejects with ConnectionTimeoutError: see `headWaitFailed`). */
   waitForHead(ms: number): Promise<void> {
+    this.#burst = 0;
     return this.#reader.waitForData(ms);
+  }
+
+  /**
+   * Null, or a pause to await before the next request when this connection
+   * has served PIPELINE_BURST requests from bytes already buffered without
+   * giving the event loop a turn: pipelined requests are answered through
+   * promises that are already settled, so a client pipelining thousands would
+   * otherwise keep every other connection (and accept) waiting until it is done.
+   */
+  pipelinePause(): Promise<void> | null {
+    if (++this.#burst <= PIPELINE_BURST) return null;
+    this.#burst = 0;
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /**
