@@ -14,6 +14,8 @@ export interface CgiHeaderSource {
 
 /** The facts about a request that the CGI environment is made of. */
 export interface CgiRequestFacts {
+  /** The body's length when the request did not announce it (a chunked body read whole); else Content-Length is used. */
+  readonly contentLength?: string;
   /** `Server` software words (CPython: `version_string()`). */
   readonly serverSoftware: string;
   /** The server's host name (`server.server_name`). */
@@ -118,7 +120,7 @@ export function buildCgiEnvironment(base: Readonly<Record<string, string | undef
     REMOTE_HOST: "",
     ...authVariables(h.get("authorization")),
     CONTENT_TYPE: headerValueForEnv(h.get("content-type") ?? "text/plain"),
-    CONTENT_LENGTH: h.get("content-length") || "",
+    CONTENT_LENGTH: facts.contentLength ?? (h.get("content-length") || ""),
     HTTP_REFERER: headerValueForEnv(h.get("referer") || ""),
     HTTP_ACCEPT: headerValueForEnv(h.getAll("accept").join(",")),
     HTTP_USER_AGENT: headerValueForEnv(h.get("user-agent") || ""),

@@ -10,6 +10,7 @@ import { CgiProcess, exitStatusCode } from "../cgi/cgi-process.js";
 import { CgiResponseParser, type CgiResponseHead } from "../cgi/cgi-response-parser.js";
 import { IdleTimer } from "../cgi/idle-timer.js";
 import { pumpStdin } from "../cgi/pump-stdin.js";
+import { spoolBody, SpoolTooLargeError, type SpooledBody } from "../cgi/spool-body.js";
 import { scriptOutcome, type AbortReason } from "../cgi/script-outcome.js";
 import { locateCgiScript } from "../cgi/locate-script.js";
 import { canExecute, cgiRunAs, findExecutable } from "../cgi/run-as.js";
@@ -59,6 +60,8 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * download that keeps flowing. Null or 0: no limit.
    */
   declare cgiTimeout: number | null;
+  /** Most bytes of a chunked request body, read whole before the script starts (413 beyond; default 1 GiB, Apache's LimitRequestBody). */
+  declare cgiMaxBody: number;
   /** `[dir, rest]` of the request's CGI path, set by `isCgi()` (CPython's `cgi_info`; `rest` keeps `?query`). */
   cgiInfo: [dir: string, rest: string] = ["", ""];
   /** The query `isCgi()` split off, so a `%3F` decoded into the path is not taken for the start of the query. */
@@ -193,6 +196,17 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
       argv0 = undefined;
       args.unshift("-u", scriptFile);
     }
+    // A chunked body is read whole first: a script learns its length from CONTENT_LENGTH (RFC 3875 4.1.2).
+    let spool: SpooledBody | null = null;
+    if (this.rfile.remaining === null && !this.rfile.done) {
+      try {
+        spool = await spoolBody(this.rfile, { memoryBytes: SPOOL_MEMORY_BYTES, maxBytes: this.cgiMaxBody });
+      } catch (err) {
+        if (!(err instanceof SpoolTooLargeError)) throw err;
+        await this.sendError(413, `Request body larger than ${this.cgiMaxBody} bytes`);
+        return;
+      }
+    }
     const env = buildCgiEnvironment(process.env, {
       serverSoftware: this.versionString(),
       serverName: this.server.serverName,
@@ -205,6 +219,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
       queryString: query,
       remoteAddr: this.clientAddress[0],
       headers: this.headers,
+      ...(spool ? { contentLength: String(spool.size) } : {}),
     });
 
     let proc: CgiProcess;
@@ -218,11 +233,16 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
         onStderrLine: (line) => this.logError("%s", line),
       });
     } catch (err) {
+      spool?.remove();
       this.logError("CGI script %r could not be started: %s", scriptName, messageOf(err));
       await this.sendError(500);
       return;
     }
-    await this.#serveScript(proc, scriptName);
+    try {
+      await this.#serveScript(proc, scriptName, spool ? spool.chunks() : this.rfile);
+    } finally {
+      spool?.remove();
+    }
   }
 
   /** Sends the status line and headers the script asked for. */
@@ -244,7 +264,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
   }
 
   /** Relays a running script's output as the response, then reaps it. */
-  async #serveScript(proc: CgiProcess, scriptName: string): Promise<void> {
+  async #serveScript(proc: CgiProcess, scriptName: string, body: AsyncIterable<Buffer>): Promise<void> {
     let abort: AbortReason | null = null;
     let failure: unknown = null;
     let badOutput = "";
@@ -261,7 +281,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
     const onClientGone = (): void => stop("disconnect");
     this.request.once("close", onClientGone);
     let pumpDone = false;
-    void pumpStdin(this.rfile, proc, idle).then((err) => {
+    void pumpStdin(body, proc, idle).then((err) => {
       pumpDone = true;
       if (err === null) return;
       failure ??= err;
@@ -366,3 +386,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
 const proto = CGIHTTPRequestHandler.prototype;
 proto.cgiDirectories = ["/cgi-bin", "/htbin"];
 proto.cgiTimeout = 60;
+proto.cgiMaxBody = 1024 * 1024 * 1024;
+
+/** Bytes of a chunked request body kept in memory before it goes to a temporary file. */
+const SPOOL_MEMORY_BYTES = 1024 * 1024;
