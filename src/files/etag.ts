@@ -26,6 +26,21 @@
  * @param coding the content coding of the representation, if any.
  */
 export function makeETag(size: number, mtimeMs: number, coding?: string): string {
+  // The same file asked for again (the common case): its tag without building it anew.
+  if (coding === undefined && mtimeMs === last.mtimeMs && size === last.size) return last.tag;
+  const tag = buildETag(size, mtimeMs, coding);
+  if (coding === undefined) {
+    last.size = size;
+    last.mtimeMs = mtimeMs;
+    last.tag = tag;
+  }
+  return tag;
+}
+
+/** The identity tag made last. */
+const last = { size: -1, mtimeMs: Number.NaN, tag: "" };
+
+function buildETag(size: number, mtimeMs: number, coding: string | undefined): string {
   const sec = Math.floor(mtimeMs / 1000);
   // The subtraction is exact (both operands are within a factor of two), so only
   // the final rounding can differ from the true nanoseconds.
