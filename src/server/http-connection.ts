@@ -86,8 +86,6 @@ export class HttpConnection {
   constructor(socket: Socket, peer: ConnectionPeer) {
     this.#peer = peer;
     this.#reader = new SocketReader(socket);
-    // A connection that ends mid-head gives its share of the head budget back.
-    socket.once("close", () => this.#releaseHead());
     this.wfile = new ResponseWriter(socket);
     this.emptyBody = RequestBody.empty(this.#reader);
     this.#body = this.emptyBody;
@@ -214,6 +212,8 @@ export class HttpConnection {
    * ConnectionTimeoutError past CPython's `timeout`, or the error itself.
    */
   headWaitFailed(err: unknown): null {
+    // Every way a head ends goes through here or headStep(): the budget is given back in both.
+    this.#releaseHead();
     const idle = this.#idle;
     this.#idle = false;
     if (err instanceof ConnectionTimeoutError) {
