@@ -6,8 +6,8 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startCli } from "./helpers.js";
@@ -21,10 +21,21 @@ const fd = openSync(path.join(dir, "big.bin"), "w");
 ftruncateSync(fd, SIZE); // sparse: 48 MiB of zeros, nothing written to disk
 closeSync(fd);
 
-/** The primary's children (the workers). */
+/** The primary's children (the workers), from /proc (no procps needed). */
 function childrenOf(pid: number): number[] {
-  const r = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" });
-  return r.stdout.split("\n").filter((l) => l !== "").map(Number);
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 describe("SIGTERM with --workers", () => {
