@@ -74,13 +74,17 @@ export const SMALL_RANGES = 256 * 1024;
  * range of a large file the cache does not hold (a video player seeking, a
  * download tool's pieces) costs three system calls instead of three trips
  * through libuv's thread pool, as statNow does for stat. Null when the file
- * cannot be opened or was cut short since its stat.
+ * cannot be opened or was cut short since its stat; throws when the process
+ * is out of descriptors (EMFILE, ENFILE).
  */
 export function readRangesNow(path: string | Buffer, ranges: readonly { readonly start: number; readonly end: number }[]): Buffer[] | null {
   let fd: number;
   try {
     fd = openSync(path, "r");
-  } catch {
+  } catch (err) {
+    // Out of descriptors is not "no such file": the caller answers 503 for it.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EMFILE" || code === "ENFILE") throw err;
     return null;
   }
   try {

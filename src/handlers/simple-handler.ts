@@ -34,6 +34,8 @@ export interface SimpleHandlerOptions {
 const rangeBytes = (ranges: readonly ByteRange[]): number => ranges.reduce((n, r) => n + r.end - r.start + 1, 0);
 
 const NO_OFFERS: readonly EncodingOffer<Stats>[] = [];
+/** When the last out-of-descriptors line was logged (one a second at most, process-wide). */
+let lastDescriptorWarning = 0;
 /** Whether Accept-Encoding may accept a coding: only then are sidecars looked for (a stat each). */
 function acceptsSomeCoding(headers: HeaderMap): boolean {
   const ae = headers.get("Accept-Encoding");
@@ -168,19 +170,19 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     const cached = this.fileCache?.get(fsPath, st) ?? null;
     let file: FileSource | null = null;
     let slices: Buffer[] | null = null;
-    if (cached === null && plan.ranges !== null && rangeBytes(plan.ranges) <= SMALL_RANGES) {
-      slices = readRangesNow(fsPath, plan.ranges);
-      if (slices === null) {
-        await this.sendError(404, "File not found");
-        return null;
-      }
-    } else if (cached === null) {
-      try {
+    try {
+      if (cached === null && plan.ranges !== null && rangeBytes(plan.ranges) <= SMALL_RANGES) {
+        slices = readRangesNow(fsPath, plan.ranges);
+        if (slices === null) {
+          await this.sendError(404, "File not found");
+          return null;
+        }
+      } else if (cached === null) {
         file = await FileSource.open(fsPath, st.size, () => this.wfile.queuedBytes === 0);
-      } catch {
-        await this.sendError(404, "File not found");
-        return null;
       }
+    } catch (err) {
+      await this.#cannotOpen(err, "File not found");
+      return null;
     }
     if (plan.kind !== "whole" || plan.offer !== null) {
       try {
@@ -214,8 +216,30 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Error replies carry the extra headers and CORS too (a 404 without them is a CORS error in a browser). */
-  override sendErrorHeaders(): void {
+  override sendErrorHeaders(code: number): void {
+    // Out of descriptors is momentary: say when to try again (RFC 9110 10.2.3).
+    if (code === 503) this.sendHeader("Retry-After", "1");
     this.sendExtraResponseHeaders();
+  }
+
+  /**
+   * A file or directory that could not be opened: 404 (CPython), unless the
+   * process is out of file descriptors (EMFILE, ENFILE): then 503 with
+   * Retry-After, not a 404 a cache would keep for a file that exists, and one
+   * log line a second at most.
+   */
+  async #cannotOpen(err: unknown, notFound: string): Promise<void> {
+    const code = (err as { code?: unknown } | null)?.code;
+    if (code !== "EMFILE" && code !== "ENFILE") {
+      await this.sendError(404, notFound);
+      return;
+    }
+    const now = Date.now();
+    if (now - lastDescriptorWarning >= 1000) {
+      lastDescriptorWarning = now;
+      this.logError("out of file descriptors (%s): answering 503 until some are free", String(code));
+    }
+    await this.sendError(503, "Too many open files");
   }
 
   /**
@@ -243,8 +267,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       let entries: ListingEntry[];
       try {
         entries = await readListingEntries(path);
-      } catch {
-        await this.sendError(404, "No permission to list directory");
+      } catch (err) {
+        await this.#cannotOpen(err, "No permission to list directory");
         return null;
       }
       body = renderDirectoryListing(this.path, entries);
