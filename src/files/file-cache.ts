@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, openSync, type Stats } from "node:fs";
+import { readFullySync } from "./read-fully.js";
 import { evict } from "./evict.js";
 
 /** What a cached file was when it was read; a `stat` that differs in any of these makes the entry stale. */
@@ -92,12 +93,7 @@ export class FileCache {
       const before = fstatSync(fd);
       if (!before.isFile() || before.ino !== st.ino || before.size !== st.size || before.mtimeMs !== st.mtimeMs) return null;
       const data = Buffer.allocUnsafeSlow(st.size);
-      let off = 0;
-      while (off < data.length) {
-        const n = readSync(fd, data, off, data.length - off, off);
-        if (n === 0) return null; // shrank while reading
-        off += n;
-      }
+      if (!readFullySync(fd, data, 0)) return null; // shrank while reading
       const after = fstatSync(fd);
       // Written to while we read: do not keep (or serve) a torn copy.
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ctimeMs !== before.ctimeMs) return null;

@@ -1,4 +1,5 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync } from "node:fs";
+import { readFullySync } from "./read-fully.js";
 import type { BodySource, FileSource } from "./body-source.js";
 
 /** A piece of a ranged body: bytes in memory (a multipart part head), or a byte range of the file (both ends inclusive). */
@@ -91,12 +92,7 @@ export function readRangesNow(path: string | Buffer, ranges: readonly { readonly
     const out: Buffer[] = [];
     for (const r of ranges) {
       const buf = Buffer.allocUnsafe(r.end - r.start + 1);
-      let off = 0;
-      while (off < buf.length) {
-        const n = readSync(fd, buf, off, buf.length - off, r.start + off);
-        if (n === 0) return null;
-        off += n;
-      }
+      if (!readFullySync(fd, buf, r.start)) return null;
       out.push(buf);
     }
     return out;

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_RANGE_LIMITS, parseRange, type RangeDecision, type RangeLimits } from "../../src/files/byte-ranges.js";
+import { prng } from "../helpers/prng.js";
 
 const IGNORE: RangeDecision = { kind: "ignore" };
 const UNSATISFIABLE: RangeDecision = { kind: "unsatisfiable" };
@@ -237,21 +238,8 @@ test("parseRange() throws on a size that is not a byte count", () => {
   }
 });
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("parseRange() results obey their invariants for random headers (seeded)", () => {
-  const rand = prng(0x5eed);
-  const int = (n: number): number => Math.floor(rand() * n);
+  const { next: rand, int } = prng(0x5eed);
   const seen = { invalid: 0, tooManySpecs: 0, empty: 0, unsatisfiable: 0, tooManyParts: 0, one: 0, several: 0 };
   for (let c = 0; c < 600; c++) {
     const size = c % 10 === 0 ? int(3) : int(5001);

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { parseRange, type ByteRange } from "../../src/files/byte-ranges.js";
 import { newBoundary, planMultipart, type MultipartPlan } from "../../src/files/multipart-byteranges.js";
+import { prng } from "../helpers/prng.js";
 
 /** The body a plan describes, built from the file's bytes. */
 const assemble = (plan: MultipartPlan, file: Buffer): Buffer =>
@@ -148,21 +149,8 @@ test("newBoundary() gives 32 fresh RFC 2046 bcharsnospace that need no quoting",
   assert.equal(seen.size, 200);
 });
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 test("planMultipart() round-trips parseRange's answers to random headers (seeded)", () => {
-  const rand = prng(0xb0d1);
-  const int = (n: number): number => Math.floor(rand() * n);
+  const { next: rand, int } = prng(0xb0d1);
   let multipart = 0;
   for (let c = 0; c < 300; c++) {
     const size = 1 + int(5000);

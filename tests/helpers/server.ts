@@ -64,6 +64,17 @@ export class QuietHandler extends BaseHTTPRequestHandler {
   }
 }
 
+/** An HTTP/1.1 QuietHandler whose GET answers `ok` with its Content-Length. */
+export class OkHandler extends QuietHandler {
+  override protocolVersion = "HTTP/1.1";
+  async do_GET(): Promise<void> {
+    this.sendResponse(200);
+    this.sendHeader("Content-Length", "2");
+    await this.endHeaders();
+    await this.wfile.write("ok");
+  }
+}
+
 /** Starts a server; call `close()` when done (prefer `withServer`). */
 export async function startServer<S extends HTTPServer = HTTPServer>(
   Handler: RequestHandlerClass,

@@ -5,18 +5,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { withServer, QuietHandler } from "../helpers/server.js";
+import { withServer, OkHandler } from "../helpers/server.js";
 import { rawRequest } from "../helpers/raw-client.js";
-
-class Ok extends QuietHandler {
-  override protocolVersion = "HTTP/1.1";
-  async do_GET(): Promise<void> {
-    this.sendResponse(200);
-    this.sendHeader("Content-Length", "2");
-    await this.endHeaders();
-    await this.wfile.write("ok");
-  }
-}
 
 const count = (text: string): number => (text.match(/HTTP\/1\.1 200 OK\r\n/g) ?? []).length;
 
@@ -29,7 +19,7 @@ describe("Connection as a token list", () => {
   ];
   for (const [name, fields] of closing) {
     it(`${name}: one response, then the connection closes (the pipelined second request is not served)`, async () => {
-      await withServer(Ok, async ({ port }) => {
+      await withServer(OkHandler, async ({ port }) => {
         const req = `GET /a HTTP/1.1\r\nHost: x\r\n${fields}\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n`;
         const r = await rawRequest(port, req, { timeoutMs: 2000 });
         assert.equal(r.closed, true, "the server closed the connection");
@@ -39,7 +29,7 @@ describe("Connection as a token list", () => {
   }
 
   it("Connection: keep-alive, TE keeps the connection: both pipelined requests are served", async () => {
-    await withServer(Ok, async ({ port }) => {
+    await withServer(OkHandler, async ({ port }) => {
       const req = "GET /a HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, TE\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
       const r = await rawRequest(port, req, { timeoutMs: 2000 });
       assert.equal(count(r.data.toString("latin1")), 2, r.data.toString("latin1"));

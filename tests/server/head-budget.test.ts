@@ -8,7 +8,7 @@ import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { headBudget } from "../../src/server/head-budget.js";
-import { withServer, QuietHandler } from "../helpers/server.js";
+import { withServer, OkHandler } from "../helpers/server.js";
 import { rawRequest } from "../helpers/raw-client.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -16,16 +16,6 @@ const LIMIT = headBudget.limit;
 after(() => {
   headBudget.limit = LIMIT;
 });
-
-class Ok extends QuietHandler {
-  override protocolVersion = "HTTP/1.1";
-  async do_GET(): Promise<void> {
-    this.sendResponse(200);
-    this.sendHeader("Content-Length", "2");
-    await this.endHeaders();
-    await this.wfile.write("ok");
-  }
-}
 
 /** A client that sends an unfinished head of `bytes` bytes (a few lines of 8 KiB) and waits; what it receives. */
 function bomber(port: number, bytes: number): { received: () => string; closed: Promise<void>; sock: net.Socket } {
@@ -42,7 +32,7 @@ function bomber(port: number, bytes: number): { received: () => string; closed: 
 
 describe("request heads in progress", () => {
   it("one head over 64 KiB of fields gets 431", async () => {
-    await withServer(Ok, async ({ port }) => {
+    await withServer(OkHandler, async ({ port }) => {
       let head = "GET / HTTP/1.1\r\nHost: x\r\n";
       for (let i = 0; i < 10; i++) head += `X-${i}: ${"z".repeat(8000)}\r\n`;
       const r = await rawRequest(port, head + "\r\n", { timeoutMs: 2000 });
@@ -53,7 +43,7 @@ describe("request heads in progress", () => {
   it("past the process-wide budget, a growing head gets 503 and closes; a normal client is served; everything is given back", async () => {
     headBudget.limit = 200 * 1024; // four heads of 48 KiB fit, the fifth does not
     try {
-      await withServer(Ok, async ({ port }) => {
+      await withServer(OkHandler, async ({ port }) => {
         const bombs = [];
         for (let i = 0; i < 8; i++) {
           bombs.push(bomber(port, 48 * 1024));
