@@ -1,5 +1,4 @@
 import type { Writable } from "node:stream";
-import type { IdleTimer } from "./idle-timer.js";
 
 /** Resolves once `stream` can take more, or is gone. */
 function drained(stream: Writable): Promise<void> {
@@ -29,7 +28,7 @@ export interface ScriptInput {
  * (what is left of the body is the engine's to discard). Resolves to the
  * error that ended the body (the client left, a bad chunk), or null.
  */
-export async function pumpStdin(body: AsyncIterable<Buffer>, script: ScriptInput, idle: IdleTimer): Promise<unknown> {
+export async function pumpStdin(body: AsyncIterable<Buffer>, script: ScriptInput, idle: { touch(): void }): Promise<unknown> {
   try {
     for await (const chunk of body) {
       idle.touch();

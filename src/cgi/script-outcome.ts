@@ -1,7 +1,8 @@
+import type { BodyPaceLimits, PaceViolation } from "./body-pace.js";
 import { pyExceptionRepr, type PyFormatArg } from "../python/py-format.js";
 
 /** Why a script was stopped before its end. */
-export type AbortReason = "timeout" | "disconnect" | "client-error" | "bad-output" | "internal";
+export type AbortReason = "timeout" | "disconnect" | "client-error" | "slow-body" | "bad-output" | "internal";
 
 /** How a script's run ended, as the CGI handler saw it. */
 export interface ScriptRun {
@@ -21,6 +22,8 @@ export interface ScriptRun {
   readonly timeout: number | null;
   /** The message of the client's read or write timeout, when the disconnect was one; else null. */
   readonly clientTimeout: string | null;
+  /** How the request body fell short of its pace (`bodyPaceText`), for `slow-body`; else ''. */
+  readonly bodyPace: string;
 }
 
 /** What the handler does at the end of a script's run. */
@@ -32,9 +35,9 @@ export interface ScriptOutcome {
    * - `close`: the client is gone, close the connection;
    * - `cut-short`: the response began and cannot be finished: close without its proper end;
    * - `rethrow`: the failure is for the engine to answer (an error of ours, or of the request body);
-   * - a number: the status of the error reply to send (500, 502, 504).
+   * - a number: the status of the error reply to send (408 and close, 500, 502, 504).
    */
-  readonly action: "done" | "close" | "cut-short" | "rethrow" | 500 | 502 | 504;
+  readonly action: "done" | "close" | "cut-short" | "rethrow" | 408 | 500 | 502 | 504;
 }
 
 /**
@@ -57,6 +60,8 @@ export function scriptOutcome(run: ScriptRun): ScriptOutcome {
       return { log: [], action: "rethrow" };
     case "client-error":
       return { log: [], action: run.headSent ? "cut-short" : "rethrow" };
+    case "slow-body":
+      return { log: [["CGI script %r killed: request body too slow (%s)", name, run.bodyPace]], action: run.headSent ? "cut-short" : 408 };
     case "timeout":
       return { log: [["CGI script %r killed: no progress for %s seconds", name, String(run.timeout)]], action: run.headSent ? "cut-short" : 504 };
     case "bad-output":
@@ -69,4 +74,9 @@ export function scriptOutcome(run: ScriptRun): ScriptOutcome {
     return { log: [["CGI script %r: bad header block: %s%s", name, run.badOutput, run.exitCode !== 0 ? ` (exit code ${run.exitCode})` : ""]], action: 502 };
   }
   return { log: run.exitCode !== 0 ? [["CGI script exit code %d", run.exitCode]] : [], action: "done" };
+}
+
+/** Says how a request body fell short of its pace: `no byte for 20 s`, `under 500 bytes/s`. */
+export function bodyPaceText(why: PaceViolation, limits: BodyPaceLimits): string {
+  return why === "idle" ? `no byte for ${limits.idleMs / 1000} s` : `under ${limits.minRate} bytes/s`;
 }

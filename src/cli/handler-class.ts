@@ -17,6 +17,7 @@ export function createHandlerClass(options: CliOptions, directory: string): Requ
   Handler.prototype.protocolVersion = options.protocol;
   Handler.prototype.compress = options.compress;
   Handler.prototype.cors = options.cors;
+  if (options.cgiMax !== null && Handler.prototype instanceof CGIHTTPRequestHandler) Handler.prototype.cgiMax = options.cgiMax;
   if (options.quiet) Handler.prototype.logRequest = () => {};
   Handler.prototype.writeLog = writeStderrBatched;
   return Handler;

@@ -9,6 +9,8 @@ export interface CliOptions {
   readonly directory: string;
   readonly protocol: string;
   readonly cgi: boolean;
+  /** `--cgi-max`: most CGI scripts running at once per process (null: the handler's default). */
+  readonly cgiMax: number | null;
   readonly headers: ReadonlyArray<readonly [string, string]>;
   readonly tlsCert: string | undefined;
   readonly tlsKey: string | undefined;
@@ -30,7 +32,8 @@ export type ParsedCommandLine =
   | { readonly kind: "error"; readonly message: string };
 
 export const USAGE =
-  "usage: simplehttp [-h] [--version] [--cgi] [-b ADDRESS] [-d DIRECTORY] [-p VERSION]\n" +
+  "usage: simplehttp [-h] [--version] [--cgi] [--cgi-max N] [-b ADDRESS] [-d DIRECTORY]\n" +
+  "                  [-p VERSION]\n" +
   "                  [-H HEADER [VALUE]] [--cors] [--no-compress]\n" +
   "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
   "                  [--workers N] [-q] [port]";
@@ -46,6 +49,9 @@ options:
   -h, --help            show this help message and exit
   --version             show the version and exit
   --cgi                 run as CGI server (scripts under /cgi-bin and /htbin)
+  --cgi-max N           most CGI scripts running at once per process; more
+                        get 503 with Retry-After (default: 4 per core, at
+                        least 8)
   -b, --bind ADDRESS    bind to this address (default: all interfaces)
   -d, --directory DIRECTORY
                         serve this directory (default: current directory)
@@ -83,6 +89,7 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
   cgi: { type: "boolean" },
+  "cgi-max": { type: "string" },
   bind: { type: "string", short: "b" },
   directory: { type: "string", short: "d" },
   protocol: { type: "string", short: "p" },
@@ -175,6 +182,34 @@ function joinHeaderPairs(argv: readonly string[]): string[] {
 }
 
 /**
+ * argparse takes `--workers -1` as the option and its value (a parser with
+ * no option that looks like a negative number reads `-1` or `-.5` as a
+ * value);
+ * parseArgs calls it ambiguous. Joined as `--workers=-1`, the value reaches
+ * the option's own check and its message.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = arg.startsWith("--") ? arg.slice(2) : Object.keys(OPTIONS).find((k) => (OPTIONS as Record<string, { short?: string }>)[k]?.short === arg.slice(1));
+    const spec = long === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[long];
+    const next = argv[i + 1];
+    if (spec?.type === "string" && next !== undefined && /^-\d+$|^-\d*\.\d+$/.test(next)) {
+      out.push(`--${long}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/**
  * Reads `python -m http.server`'s command line (plus our additions), with
  * argparse's messages so the same mistakes read the same. Never exits: the
  * caller prints and exits.
@@ -182,7 +217,7 @@ function joinHeaderPairs(argv: readonly string[]): string[] {
 export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = "."): ParsedCommandLine {
   const expanded = expandAbbreviations(argv);
   if (typeof expanded === "string") return { kind: "error", message: expanded };
-  const args = joinHeaderPairs(expanded);
+  const args = joinNegativeValues(joinHeaderPairs(expanded));
   let parsed;
   try {
     parsed = parseArgs({
@@ -236,6 +271,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     else if (/^\d+$/.test(v.workers) && Number(v.workers) >= 1 && Number(v.workers) <= 256) workers = Number(v.workers);
     else return { kind: "error", message: `argument --workers: invalid value '${v.workers}' (a number from 1 to 256, or auto)` };
   }
+  let cgiMax: number | null = null;
+  const cgiMaxText = v["cgi-max"];
+  if (cgiMaxText !== undefined) {
+    if (!/^\d+$/.test(cgiMaxText) || Number(cgiMaxText) < 1 || Number(cgiMaxText) > 100000) {
+      return { kind: "error", message: `argument --cgi-max: invalid value '${cgiMaxText}' (a number from 1 to 100000)` };
+    }
+    cgiMax = Number(cgiMaxText);
+  }
   if (v.bind === "") return { kind: "error", message: "argument -b/--bind: expected an address" };
 
   return {
@@ -246,6 +289,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       directory: v.directory ?? cwd,
       protocol,
       cgi: v.cgi ?? false,
+      cgiMax,
       headers,
       tlsCert,
       tlsKey,

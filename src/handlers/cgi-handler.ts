@@ -2,19 +2,18 @@ import { SimpleHTTPRequestHandler } from "./simple-handler.js";
 import type { BodySource } from "../files/body-source.js";
 import { fsEncode } from "../files/fs-encoding.js";
 import { quote } from "../python/url-quote.js";
-import { ConnectionClosedError, ConnectionTimeoutError } from "../server/errors.js";
 import { pyRepr } from "../python/py-format.js";
 import { buildCgiEnvironment } from "../cgi/cgi-environment.js";
 import { isPythonScriptName, queryArguments } from "../cgi/cgi-command-line.js";
-import { CgiProcess, exitStatusCode } from "../cgi/cgi-process.js";
-import { CgiResponseParser, type CgiResponseHead } from "../cgi/cgi-response-parser.js";
-import { IdleTimer } from "../cgi/idle-timer.js";
-import { pumpStdin } from "../cgi/pump-stdin.js";
+import { CgiProcess } from "../cgi/cgi-process.js";
 import { spoolBody, SpoolTooLargeError, type SpooledBody } from "../cgi/spool-body.js";
-import { scriptOutcome, type AbortReason } from "../cgi/script-outcome.js";
+import { BodyPace, pacedBody, type BodyPaceLimits, type PaceViolation } from "../cgi/body-pace.js";
+import { cgiScriptSlots, defaultCgiMax } from "../cgi/script-slots.js";
+import { bodyPaceText } from "../cgi/script-outcome.js";
+import { relayScript } from "./cgi-relay.js";
 import { locateCgiScript } from "../cgi/locate-script.js";
 import { canExecute, cgiRunAs, findExecutable } from "../cgi/run-as.js";
-import { urlCollapsePath } from "../cgi/url-collapse-path.js";
+import { splitCgiPath, type CgiPath } from "../cgi/split-cgi-path.js";
 import { statNow } from "../files/stat-now.js";
 
 function messageOf(err: unknown): string {
@@ -42,8 +41,12 @@ function messageOf(err: unknown): string {
  * (the script's Content-Length, else chunked on a persistent HTTP/1.1
  * connection), so keep-alive and pipelining work; the request body streams
  * to stdin and stdout to the client, both with back-pressure; the client
- * leaving, or `cgiTimeout` seconds without progress, kills the script's
- * process group; stderr goes to the log line by line.
+ * leaving (or shutting its sending side, as nginx takes it), `cgiTimeout`
+ * seconds without progress, or a request body slower than its pace
+ * (`cgiBodyTimeout`, `cgiMinUploadRate`: 408) kills the script's process
+ * group; a process the script leaves holding its output is killed 2 s after
+ * the script's last output and the response ends normally; past `cgiMax`
+ * scripts at once, 503 with Retry-After; stderr goes to the log line by line.
  */
 export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
   /**
@@ -62,10 +65,16 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
   declare cgiTimeout: number | null;
   /** Most bytes of a chunked request body, read whole before the script starts (413 beyond; default 1 GiB, Apache's LimitRequestBody). */
   declare cgiMaxBody: number;
+  /** Most scripts running at once in the process (503 with Retry-After beyond; default four per core, at least 8; null: no cap). */
+  declare cgiMax: number | null;
+  /** Seconds a request body may pause, and the grace before `cgiMinUploadRate` counts (default 20, Apache's mod_reqtimeout). */
+  declare cgiBodyTimeout: number;
+  /** Bytes a second a request body must average after `cgiBodyTimeout` (408 and the script killed below it; default 500; 0: none). */
+  declare cgiMinUploadRate: number;
   /** `[dir, rest]` of the request's CGI path, set by `isCgi()` (CPython's `cgi_info`; `rest` keeps `?query`). */
   cgiInfo: [dir: string, rest: string] = ["", ""];
   /** The query `isCgi()` split off, so a `%3F` decoded into the path is not taken for the start of the query. */
-  #split: { readonly info: readonly [string, string]; readonly query: string } | null = null;
+  #split: CgiPath | null = null;
 
   /** Serves a POST: runs the script, or 501 when the path is not under a CGI directory. */
   async do_POST(): Promise<void> {
@@ -106,17 +115,10 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * climbs above the root.
    */
   isCgi(): boolean {
-    const raw = this.path;
-    const q = raw.indexOf("?");
-    const query = q >= 0 ? raw.slice(q + 1) : "";
-    const collapsed = urlCollapsePath(q >= 0 ? raw.slice(0, q) : raw);
-    if (collapsed === null) throw new RangeError("the path climbs above the root");
-    let sep = collapsed.indexOf("/", 1);
-    while (sep > 0 && !this.cgiDirectories.includes(collapsed.slice(0, sep))) sep = collapsed.indexOf("/", sep + 1);
-    if (sep <= 0) return false;
-    const info: [string, string] = [collapsed.slice(0, sep), collapsed.slice(sep + 1) + (query ? "?" + query : "")];
-    this.cgiInfo = info;
-    this.#split = { info, query };
+    const split = splitCgiPath(this.path, this.cgiDirectories);
+    if (split === null) return false;
+    this.cgiInfo = split.info;
+    this.#split = split;
     return true;
   }
 
@@ -199,13 +201,8 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
     // A chunked body is read whole first: a script learns its length from CONTENT_LENGTH (RFC 3875 4.1.2).
     let spool: SpooledBody | null = null;
     if (this.rfile.remaining === null && !this.rfile.done) {
-      try {
-        spool = await spoolBody(this.rfile, { memoryBytes: SPOOL_MEMORY_BYTES, maxBytes: this.cgiMaxBody });
-      } catch (err) {
-        if (!(err instanceof SpoolTooLargeError)) throw err;
-        await this.sendError(413, `Request body larger than ${this.cgiMaxBody} bytes`);
-        return;
-      }
+      spool = await this.#spool();
+      if (spool === null) return;
     }
     const env = buildCgiEnvironment(process.env, {
       serverSoftware: this.versionString(),
@@ -222,171 +219,82 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
       ...(spool ? { contentLength: String(spool.size) } : {}),
     });
 
-    let proc: CgiProcess;
-    try {
-      proc = await CgiProcess.start({
-        command,
-        args,
-        ...(argv0 !== undefined ? { argv0 } : {}),
-        env,
-        runAs,
-        onStderrLine: (line) => this.logError("%s", line),
-      });
-    } catch (err) {
+    if (!cgiScriptSlots.tryTake(this.cgiMax)) {
       spool?.remove();
-      this.logError("CGI script %r could not be started: %s", scriptName, messageOf(err));
-      await this.sendError(500);
+      this.#logBusy();
+      await this.sendError(503, "Too many CGI scripts running");
       return;
     }
     try {
-      await this.#serveScript(proc, scriptName, spool ? spool.chunks() : this.rfile);
+      let proc: CgiProcess;
+      try {
+        proc = await CgiProcess.start({ command, args, ...(argv0 !== undefined ? { argv0 } : {}), env, runAs, onStderrLine: (line) => this.logError("%s", line) });
+      } catch (err) {
+        this.logError("CGI script %r could not be started: %s", scriptName, messageOf(err));
+        await this.sendError(500);
+        return;
+      }
+      await relayScript(this, proc, scriptName, spool, { pace: this.#paceLimits(), exitGraceMs: CGI_EXIT_GRACE_MS });
     } finally {
+      cgiScriptSlots.give();
       spool?.remove();
     }
   }
 
-  /** Sends the status line and headers the script asked for. */
-  async #sendScriptHead(head: CgiResponseHead, scriptName: string): Promise<void> {
-    if (head.dropped.length > 0) {
-      this.logError("CGI script %r: dropped %s (the server frames the response itself)", scriptName, head.dropped.join(", "));
-    }
-    // Without a Status field, CPython's reason phrase for its (always) 200.
-    const reason = head.reason ?? (!head.statusGiven && head.status === 200 ? "Script output follows" : (this.responses[head.status]?.[0] ?? ""));
-    this.logRequest(head.status);
-    this.sendResponseOnly(head.status, reason);
-    // The script's own Server or Date replaces ours: the fields may appear once (RFC 9110 section 5.3).
-    const gave = (name: string): boolean => head.headers.some(([k]) => k.toLowerCase() === name);
-    if (!gave("server")) this.sendHeader("Server", this.versionString());
-    if (!gave("date")) this.sendHeader("Date", this.dateTimeString());
-    for (const [name, value] of head.headers) this.sendHeader(name, value);
-    await this.endHeaders();
-    await this.wfile.flush();
+  /** Logs, once a second at most, that scripts are refused for the cap. */
+  #logBusy(): void {
+    const now = Date.now();
+    if (now - lastBusyWarning < 1000) return;
+    lastBusyWarning = now;
+    this.logError("%d CGI scripts running (cgiMax): answering 503", cgiScriptSlots.inUse);
   }
 
-  /** Relays a running script's output as the response, then reaps it. */
-  async #serveScript(proc: CgiProcess, scriptName: string, body: AsyncIterable<Buffer>): Promise<void> {
-    let abort: AbortReason | null = null;
-    let failure: unknown = null;
-    let badOutput = "";
-    let finished = false;
-    const stop = (why: AbortReason): void => {
-      // Once the script and its pipes are gone its pid may be reused: a late
-      // stop (an abandoned body read failing) must not signal a stranger's group.
-      if (finished) return;
-      abort ??= why;
-      proc.killGroup();
-    };
-    const timeout = this.cgiTimeout;
-    const idle = new IdleTimer(timeout === null ? null : timeout * 1000, () => stop("timeout"));
-    const onClientGone = (): void => stop("disconnect");
-    this.request.once("close", onClientGone);
-    let pumpDone = false;
-    void pumpStdin(body, proc, idle).then((err) => {
-      pumpDone = true;
-      if (err === null) return;
-      failure ??= err;
-      stop(err instanceof ConnectionClosedError ? "disconnect" : "client-error");
-    });
-
-    const parser = new CgiResponseParser();
-    let headSent = false;
-    try {
-      for await (const chunk of proc.stdout as AsyncIterable<Buffer>) {
-        idle.touch();
-        if (abort !== null) break;
-        let data = chunk;
-        if (!headSent) {
-          const r = parser.push(chunk);
-          if (r.state === "partial") continue;
-          if (r.state === "error") {
-            badOutput = r.reason;
-            stop("bad-output");
-            break;
-          }
-          idle.pause();
-          try {
-            await this.#sendScriptHead(r.head, scriptName);
-          } finally {
-            idle.resume();
-          }
-          headSent = true;
-          data = r.body;
-        }
-        if (data.length === 0) continue;
-        // stdout is not read again until the client has taken this chunk.
-        idle.pause();
-        try {
-          await this.wfile.write(data);
-          await this.wfile.flush();
-        } finally {
-          idle.resume();
-        }
-      }
-    } catch (err) {
-      if (err instanceof ConnectionClosedError || err instanceof ConnectionTimeoutError) {
-        failure ??= err;
-        stop("disconnect");
-      } else if (abort === null) {
-        // Not the script's output, not the client: a fault of ours, for the engine to report.
-        failure = err;
-        stop("internal");
-      }
-      // Otherwise stdout was destroyed by the kill that set `abort`.
-    }
-    if (!headSent && abort === null) {
-      const r = parser.end();
-      if (r.state === "error") badOutput = r.reason;
-    }
-
-    const exit = await proc.exited;
-    await proc.closed;
-    finished = true;
-    idle.stop();
-    this.request.off("close", onClientGone);
-    // A body the script never finished reading while the client still sends it: the connection cannot carry another request.
-    if (!pumpDone) this.closeConnection = true;
-    const outcome = scriptOutcome({
-      scriptName,
-      abort,
-      headSent,
-      exitCode: exitStatusCode(exit),
-      outputBytes: parser.bytesReceived,
-      badOutput,
-      timeout,
-      clientTimeout: failure instanceof ConnectionTimeoutError ? failure.message : null,
-    });
-    for (const [format, ...args] of outcome.log) this.logError(format, ...args);
-    switch (outcome.action) {
-      case "done":
-        return;
-      case "close":
-        this.closeConnection = true;
-        return;
-      case "cut-short":
-        return this.#cutShort();
-      case "rethrow":
-        throw failure;
-      default:
-        return this.sendError(outcome.action, outcome.action === 504 ? "CGI script timed out" : undefined);
-    }
+  /** The pace a request body must keep: `cgiBodyTimeout`, `cgiMinUploadRate`. */
+  #paceLimits(): BodyPaceLimits {
+    const ms = this.cgiBodyTimeout * 1000;
+    return { idleMs: ms, graceMs: ms, minRate: this.cgiMinUploadRate };
   }
 
-  /**
-   * Ends a response whose script failed halfway: our side of the connection
-   * is shut without the body's proper end (no last chunk; a Content-Length
-   * left short), so the client sees the response as incomplete.
-   */
-  async #cutShort(): Promise<void> {
+  /** A chunked body, spooled at the pace of `#pace`: null once answered 408 (too slow) or 413 (too large). */
+  async #spool(): Promise<SpooledBody | null> {
+    let tooSlow = (_why: PaceViolation): void => {};
+    const slow = new Promise<PaceViolation>((resolve) => (tooSlow = resolve));
+    const pace = new BodyPace(this.#paceLimits(), tooSlow);
+    const spooling = spoolBody(pacedBody(this.rfile, pace), { memoryBytes: SPOOL_MEMORY_BYTES, maxBytes: this.cgiMaxBody });
+    const r = await Promise.race([spooling.then((body) => ({ body }), (err: unknown) => ({ err })), slow.then((why) => ({ why }))]);
+    pace.stop();
+    if ("why" in r) {
+      // The spool finishes (or fails) once the connection closes; what it kept is removed then.
+      spooling.then((body) => body.remove(), () => {});
+      return this.#tooSlow(r.why);
+    }
+    if ("body" in r) return r.body;
+    if (!(r.err instanceof SpoolTooLargeError)) throw r.err;
+    await this.sendError(413, `Request body larger than ${this.cgiMaxBody} bytes`);
+    return null;
+  }
+
+  /** 408 for a request body that did not keep its pace; the connection closes (the body's rest is not read). */
+  async #tooSlow(why: PaceViolation): Promise<null> {
+    this.logError("request body too slow (%s): giving up", bodyPaceText(why, this.#paceLimits()));
     this.closeConnection = true;
-    await this.wfile.flush();
-    this.request.end();
+    await this.sendError(408, "Request body too slow");
+    return null;
   }
+
 }
 
 const proto = CGIHTTPRequestHandler.prototype;
 proto.cgiDirectories = ["/cgi-bin", "/htbin"];
 proto.cgiTimeout = 60;
 proto.cgiMaxBody = 1024 * 1024 * 1024;
+proto.cgiMax = defaultCgiMax();
+proto.cgiBodyTimeout = 20;
+proto.cgiMinUploadRate = 500;
+
+/** After a script exits, how long a process it left behind may keep its output open (from its last output). */
+const CGI_EXIT_GRACE_MS = 2000;
+let lastBusyWarning = 0;
 
 /** Bytes of a chunked request body kept in memory before it goes to a temporary file. */
 const SPOOL_MEMORY_BYTES = 1024 * 1024;

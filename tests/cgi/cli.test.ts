@@ -4,6 +4,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { defaultCgiMax } from "../../src/cgi/script-slots.js";
 import { CGIHTTPRequestHandler, SimpleHTTPRequestHandler } from "../../src/index.js";
 import { createHandlerClass } from "../../src/cli/handler-class.js";
 import { parseCommandLine } from "../../src/cli/options.js";
@@ -95,6 +96,13 @@ describe("simplehttp --cgi", () => {
     assert.deepEqual((Handler.prototype as CGIHTTPRequestHandler).cgiDirectories, ["/cgi-bin", "/htbin"]);
     assert.equal((Handler.prototype as CGIHTTPRequestHandler).cgiTimeout, 60);
     assert.equal(CGIHTTPRequestHandler.prototype.protocolVersion, "HTTP/1.0", "the class itself is untouched");
+    assert.equal((Handler.prototype as CGIHTTPRequestHandler).cgiMax, defaultCgiMax());
+
+    const capped = parseCommandLine(["--cgi", "--cgi-max", "3", "-d", site.root]);
+    if (capped.kind !== "run") throw new Error("parse");
+    const Capped = createHandlerClass(capped.options, site.root) as unknown as { prototype: CGIHTTPRequestHandler };
+    assert.equal(Capped.prototype.cgiMax, 3);
+    assert.equal(CGIHTTPRequestHandler.prototype.cgiMax, defaultCgiMax(), "the class itself is untouched");
 
     const plain = parseCommandLine(["-d", site.root]);
     if (plain.kind !== "run") throw new Error("parse");

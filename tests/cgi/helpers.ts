@@ -114,6 +114,9 @@ export interface CgiServerOptions {
   readonly protocol?: string;
   readonly cgiTimeout?: number | null;
   readonly cgiDirectories?: string[];
+  readonly cgiMax?: number | null;
+  readonly cgiBodyTimeout?: number;
+  readonly cgiMinUploadRate?: number;
   /** Use the real logMessage (stderr) instead of collecting. */
   readonly realLog?: boolean;
   readonly server?: ServerOptions;
@@ -127,6 +130,9 @@ export function cgiHandlerFor(root: string, opts: CgiServerOptions = {}): typeof
   Handler.prototype.protocolVersion = opts.protocol ?? "HTTP/1.0";
   if (opts.cgiTimeout !== undefined) Handler.prototype.cgiTimeout = opts.cgiTimeout;
   if (opts.cgiDirectories) Handler.prototype.cgiDirectories = opts.cgiDirectories;
+  if (opts.cgiMax !== undefined) Handler.prototype.cgiMax = opts.cgiMax;
+  if (opts.cgiBodyTimeout !== undefined) Handler.prototype.cgiBodyTimeout = opts.cgiBodyTimeout;
+  if (opts.cgiMinUploadRate !== undefined) Handler.prototype.cgiMinUploadRate = opts.cgiMinUploadRate;
   return Handler;
 }
 

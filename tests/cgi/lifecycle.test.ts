@@ -50,7 +50,7 @@ describe("CGI process lifecycle", () => {
     site.write("cgi-bin/hello.sh", shScript("printf 'hello %s\\n' \"$1\""));
     site.write("cgi-bin/nap.sh", shScript("sleep 0.3\nprintf 'hello %s\\n' \"$1\""));
     site.write("cgi-bin/bad.sh", "#!/bin/sh\necho nonsense\n");
-    f = await startServer(cgiHandlerFor(site.root, { protocol: "HTTP/1.1" }));
+    f = await startServer(cgiHandlerFor(site.root, { protocol: "HTTP/1.1", cgiMax: 100 })); // the tests below run 30 at once
     ft = await startServer(cgiHandlerFor(site.root, { protocol: "HTTP/1.1", cgiTimeout: 0.5 }));
   });
 

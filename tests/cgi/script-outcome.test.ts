@@ -17,6 +17,7 @@ const CLEAN: ScriptRun = {
   badOutput: "",
   timeout: 60,
   clientTimeout: null,
+  bodyPace: "",
 };
 
 const KILLED_BY_CLIENT = "CGI script %r killed: the client went away";
@@ -41,6 +42,17 @@ const rows: ReadonlyArray<{ does: string; run: Partial<ScriptRun>; expect: Scrip
     does: "logs a fractional cgiTimeout as given",
     run: { abort: "timeout", headSent: false, exitCode: KILLED, outputBytes: 10, timeout: 0.5 },
     expect: { log: [[KILLED_BY_TIMEOUT, NAME, "0.5"]], action: 504 },
+  },
+  // The request body fell short of its pace.
+  {
+    does: "answers 408 when the request body was too slow before the head was sent",
+    run: { abort: "slow-body", headSent: false, exitCode: KILLED, outputBytes: 0, bodyPace: "under 500 bytes/s" },
+    expect: { log: [["CGI script %r killed: request body too slow (%s)", NAME, "under 500 bytes/s"]], action: 408 },
+  },
+  {
+    does: "cuts the response short when the request body was too slow after the head was sent",
+    run: { abort: "slow-body", headSent: true, exitCode: KILLED, bodyPace: "no byte for 20 s" },
+    expect: { log: [["CGI script %r killed: request body too slow (%s)", NAME, "no byte for 20 s"]], action: "cut-short" },
   },
   // The client went away.
   {

@@ -113,6 +113,14 @@ test("parseCommandLine() reads CPython 3.15's -H NAME VALUE beside -H 'Name: val
   assert.match(error(["-H", "Bad Name", "v"]), /^argument -H\/--header: /);
 });
 
+test("parseCommandLine() reads --cgi-max, and refuses what is not a count", () => {
+  assert.equal(run([]).cgiMax, null);
+  assert.equal(run(["--cgi", "--cgi-max", "3"]).cgiMax, 3);
+  for (const bad of ["0", "-1", "x", "2.5", "1000001"]) {
+    assert.match(error(["--cgi-max", bad]), /^argument --cgi-max: invalid value /, bad);
+  }
+});
+
 test("parseCommandLine() reads --cors and --no-compress", () => {
   assert.deepEqual([run([]).cors, run([]).compress], [false, true]);
   assert.deepEqual([run(["--cors", "--no-compress"]).cors, run(["--no-compress"]).compress], [true, false]);
