@@ -234,6 +234,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       await this.sendError(404, notFound);
       return;
     }
+    this.server.noteDescriptorShortage?.();
     const now = Date.now();
     if (now - lastDescriptorWarning >= 1000) {
       lastDescriptorWarning = now;

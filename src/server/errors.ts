@@ -25,3 +25,10 @@ export class BodyTooLargeError extends Error {
     super(`request body larger than ${limit} bytes`);
   }
 }
+
+/** The peer closed or reset the connection: the error says nothing about the server. */
+export function isClientGone(err: unknown): boolean {
+  if (err instanceof ConnectionClosedError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ECONNRESET" || code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE";
+}

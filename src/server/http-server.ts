@@ -2,8 +2,10 @@ import net, { type Socket } from "node:net";
 import { AcceptQueue, type Accepted } from "./accept-queue.js";
 import { ActiveConnections } from "./active-connections.js";
 import { errorReport } from "../python/error-report.js";
-import { ConnectionClosedError } from "./errors.js";
+import { isClientGone } from "./errors.js";
 import { closeGracefully } from "./linger.js";
+import { ConnectionGate, defaultMaxConnections } from "./connection-gate.js";
+import { formatLogDate } from "../wire/http-date.js";
 import type { ClientAddress, RequestHandlerClass, RequestServer } from "./request-server.js";
 import { serverNameFor } from "./server-name.js";
 
@@ -47,6 +49,13 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   declare drainTimeout: number | null;
   /** Serves connections concurrently (ThreadingHTTPServer) or one after another. */
   declare handlesConcurrently: boolean;
+  /**
+   * Connections open at once (queued, served, closing); past it a connection
+   * is answered 503 with Retry-After and closed, so the process never runs
+   * out of descriptors on accept. Default: half the descriptor limit, less
+   * 16 (see `defaultMaxConnections`); null: no cap.
+   */
+  declare maxConnections: number | null;
 
   #listener: net.Server | null = null;
   /** Accepted, not yet served. */
@@ -59,6 +68,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   #closing = false;
   #closed = false;
   #closeDone: Promise<void> | null = null;
+  readonly #gate = new ConnectionGate((open) => this.logOverload(`${open} connections open (maxConnections ${this.maxConnections ?? "none"}): answering 503`));
 
   constructor(serverAddress: readonly [string, number], RequestHandlerClass: RequestHandlerClass, bindAndActivate = true) {
     this.serverAddress = [serverAddress[0] === "" ? "0.0.0.0" : serverAddress[0], serverAddress[1]];
@@ -154,6 +164,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       socket.destroy();
       return;
     }
+    if (!this.#gate.admit(socket, this.maxConnections)) return;
     const address: ClientAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
     // Served at once by a concurrent server that is serving; otherwise it waits, and
     // leaves the queue if its client gives up.
@@ -267,6 +278,16 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Called when `handleRequest()` saw no connection within `timeout`; a hook. */
   handleTimeout(): void {}
 
+  /** A handler ran out of descriptors (EMFILE): new connections get 503 for a second (nginx stops accepting a while). */
+  noteDescriptorShortage(): void {
+    this.#gate.noteShortage();
+  }
+
+  /** Reports, once a second at most, that connections are being refused (stderr). */
+  logOverload(message: string): void {
+    process.stderr.write(`- - [${formatLogDate()}] ${message}\n`);
+  }
+
   /** Return false to refuse a connection before any byte is read. */
   verifyRequest(_request: Socket, _clientAddress: ClientAddress): boolean | Promise<boolean> {
     return true;
@@ -367,14 +388,8 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
 HTTPServer.prototype.requestQueueSize = 511;
 HTTPServer.prototype.drainTimeout = 10;
 HTTPServer.prototype.handlesConcurrently = false;
+HTTPServer.prototype.maxConnections = defaultMaxConnections();
 
 /** `HTTPServer` that serves every connection at once (on the event loop, not threads). */
 export class ThreadingHTTPServer extends HTTPServer {}
 ThreadingHTTPServer.prototype.handlesConcurrently = true;
-
-/** The peer closed or reset the connection: the error says nothing about the server. */
-function isClientGone(err: unknown): boolean {
-  if (err instanceof ConnectionClosedError) return true;
-  const code = (err as { code?: unknown } | null)?.code;
-  return code === "ECONNRESET" || code === "EPIPE" || code === "ERR_STREAM_PREMATURE_CLOSE";
-}

@@ -19,6 +19,8 @@ export interface RequestServer {
   readonly closing: boolean;
   /** Reports an exception raised while handling a request (on stderr by default). */
   handleError(request: Socket, clientAddress: ClientAddress, error: unknown): void;
+  /** A handler ran out of file descriptors: the server backs off taking new connections for a moment. */
+  noteDescriptorShortage?(): void;
 }
 
 /** One handler instance is made per connection; `run()` serves it to the end. */
