@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import { nextPipelineTurn } from "./pipeline-turns.js";
 import { versionNumber } from "../wire/http-version.js";
 import { HttpParseError } from "../wire/parse-error.js";
 import { DEFAULT_HEAD_LIMITS, RequestHeadParser, type HeadLimits, type RequestHead } from "../wire/request-head-parser.js";
@@ -198,12 +199,13 @@ export class HttpConnection {
    * has served PIPELINE_BURST requests from bytes already buffered without
    * giving the event loop a turn: pipelined requests are answered through
    * promises that are already settled, so a client pipelining thousands would
-   * otherwise keep every other connection (and accept) waiting until it is done.
+   * otherwise keep every other connection (and accept) waiting until it is done;
+   * the turns are shared by all such connections, a few per turn (`pipeline-turns.ts`).
    */
   pipelinePause(): Promise<void> | null {
     if (++this.#burst <= PIPELINE_BURST) return null;
     this.#burst = 0;
-    return new Promise((resolve) => setImmediate(resolve));
+    return nextPipelineTurn();
   }
 
   /**
