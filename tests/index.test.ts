@@ -50,6 +50,19 @@ const WIRE_NAMES = [
 ];
 
 const FILES_NAMES = [
+  "DEFAULT_VIEW",
+  "acceptsJsonFirst",
+  "confinedPath",
+  "entryKind",
+  "formatSize",
+  "hasExtension",
+  "isDotPath",
+  "listingView",
+  "readNotFoundPage",
+  "readRichListingEntries",
+  "renderJsonListing",
+  "renderRichListing",
+  "sortRichEntries",
   "BROTLI_QUALITY",
   "BufferSource",
   "CODINGS",

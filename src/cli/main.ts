@@ -6,7 +6,8 @@ import path from "node:path";
 import { createHandlerClass } from "./handler-class.js";
 import { createServer } from "./server-class.js";
 import { autoWorkers, isWorker, runPrimary, WORKER_PORT_ENV } from "./workers.js";
-import { bannerLine, reachableUrls } from "./banner.js";
+import { bannerText, shareUrl } from "./banner.js";
+import { hiddenNames, openBrowser, qrCode } from "./share.js";
 import { HELP, USAGE, parseCommandLine, type CliOptions } from "./options.js";
 import { PACKAGE_VERSION } from "./version.js";
 
@@ -67,11 +68,18 @@ async function serve(options: CliOptions): Promise<number> {
   const workers = options.workers === 0 ? autoWorkers() : options.workers;
   const tls = options.tlsCert !== undefined;
   const printBanner = (h: string, p: number): void => {
-    const urls = reachableUrls(h, p, os.networkInterfaces(), tls);
-    let banner = bannerLine(h, p, tls) + "\n";
-    for (const u of urls.local) banner += `  Local:   ${u}\n`;
-    for (const u of urls.network) banner += `  Network: ${u}\n`;
-    process.stdout.write(banner);
+    const facts = {
+      host: h,
+      port: p,
+      tls,
+      interfaces: os.networkInterfaces(),
+      hidden: options.dotfiles === "deny" ? hiddenNames(directory) : [],
+      color: process.stdout.isTTY === true && !("NO_COLOR" in process.env),
+    };
+    let text = bannerText(facts);
+    if (options.qr) text += qrCode(shareUrl(facts, "network"));
+    process.stdout.write(text);
+    if (options.open) openBrowser(shareUrl(facts, "local"));
   };
   const worker = isWorker();
   if (workers > 1 && !worker) {

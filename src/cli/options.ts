@@ -1,5 +1,8 @@
 import { parseArgs } from "node:util";
 import { isFieldValue, isToken } from "../wire/token.js";
+import { expandAbbreviations, joinHeaderPairs, joinNegativeValues, OPTIONS, optionName } from "./argv.js";
+
+export { HELP, USAGE } from "./help.js";
 
 /** What the command line asks for. */
 export interface CliOptions {
@@ -22,6 +25,22 @@ export interface CliOptions {
   readonly compress: boolean;
   /** `Access-Control-Allow-Origin: *` and preflight answers (`--cors`). */
   readonly cors: boolean;
+  /** Names starting with a dot: hidden (404, not listed) unless `--dotfiles allow`, or `-p HTTP/1.0` (Python's behaviour). */
+  readonly dotfiles: "allow" | "deny";
+  /** Directories without an index are listed (`--no-listing`: 404). */
+  readonly listing: boolean;
+  /** Symbolic links may lead outside the folder (`--no-follow-links`: 404 for those). */
+  readonly followLinks: boolean;
+  /** The page served for a missing path without an extension (`--spa`: index.html, `--fallback FILE`). */
+  readonly fallback: string | null;
+  /** Cross-origin isolation headers on every response (`--isolate`). */
+  readonly isolate: boolean;
+  /** Open the default browser on the served URL (`-o/--open`). */
+  readonly open: boolean;
+  /** Print a QR code of the network URL (`--qr`). */
+  readonly qr: boolean;
+  /** The request log line: Python's (default), combined (nginx/Apache) or JSON. */
+  readonly logFormat: "python" | "combined" | "json";
 }
 
 /** The outcome of reading the command line. */
@@ -31,49 +50,6 @@ export type ParsedCommandLine =
   | { readonly kind: "version" }
   | { readonly kind: "error"; readonly message: string };
 
-export const USAGE =
-  "usage: simplehttp [-h] [--version] [--cgi] [--cgi-max N] [-b ADDRESS] [-d DIRECTORY]\n" +
-  "                  [-p VERSION]\n" +
-  "                  [-H HEADER [VALUE]] [--cors] [--no-compress]\n" +
-  "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
-  "                  [--workers N] [-q] [port]";
-
-export const HELP = `${USAGE}
-
-Serve the files of a directory over HTTP, like python -m http.server.
-
-positional arguments:
-  port                  bind to this port (default: $PORT or 8000)
-
-options:
-  -h, --help            show this help message and exit
-  --version             show the version and exit
-  --cgi                 run as CGI server (scripts under /cgi-bin and /htbin)
-  --cgi-max N           most CGI scripts running at once per process; more
-                        get 503 with Retry-After (default: 4 per core, at
-                        least 8)
-  -b, --bind ADDRESS    bind to this address (default: all interfaces)
-  -d, --directory DIRECTORY
-                        serve this directory (default: current directory)
-  -p, --protocol VERSION
-                        conform to this HTTP version (default: HTTP/1.1;
-                        HTTP/1.0 behaves exactly as Python's default)
-  -H, --header HEADER [VALUE]
-                        add a header to every response: "Name: value", or
-                        Name value as Python 3.15 takes it (repeatable)
-  --cors                let pages on any origin fetch from this server
-                        (Access-Control-Allow-Origin: *, preflights answered)
-  --no-compress         never send brotli or gzip, not even precompressed
-                        .br/.gz files (default: compressible files are
-                        compressed for clients that accept it)
-  --tls-cert PATH       path to the TLS certificate chain file
-  --tls-key PATH        path to the TLS key file
-  --tls-password-file PATH
-                        path to the password file for the TLS key
-  --workers N           serve from N processes sharing the port ("auto": one
-                        per core; default 1)
-  -q, --quiet           do not log requests`;
-
 function parseHeader(text: string): readonly [string, string] | string {
   const colon = text.indexOf(":");
   if (colon < 0) return `invalid header ${JSON.stringify(text)}: expected "Name: value" or NAME VALUE`;
@@ -82,131 +58,6 @@ function parseHeader(text: string): readonly [string, string] | string {
   if (!isToken(name)) return `invalid header name ${JSON.stringify(name)}`;
   if (!isFieldValue(value) || /[^\x00-\xff]/.test(value)) return `invalid header value for ${name}: ${JSON.stringify(value)}`;
   return [name, value];
-}
-
-/** The options, as node:util parseArgs takes them. */
-const OPTIONS = {
-  help: { type: "boolean", short: "h" },
-  version: { type: "boolean" },
-  cgi: { type: "boolean" },
-  "cgi-max": { type: "string" },
-  bind: { type: "string", short: "b" },
-  directory: { type: "string", short: "d" },
-  protocol: { type: "string", short: "p" },
-  header: { type: "string", short: "H", multiple: true },
-  cors: { type: "boolean" },
-  "no-compress": { type: "boolean" },
-  "tls-cert": { type: "string" },
-  "tls-key": { type: "string" },
-  "tls-password-file": { type: "string" },
-  quiet: { type: "boolean", short: "q" },
-  workers: { type: "string" },
-} as const;
-
-/** `-b/--bind` for `--bind`: how argparse names an option in its messages. */
-function optionName(long: string): string {
-  const spec = (OPTIONS as Record<string, { short?: string }>)[long];
-  return spec?.short ? `-${spec.short}/--${long}` : `--${long}`;
-}
-
-/**
- * argparse's `allow_abbrev`: a unique prefix of a long option stands for it
- * (`--dir x` is `--directory x`). Returns the arguments with prefixes
- * expanded, or argparse's message for an ambiguous one.
- */
-function expandAbbreviations(argv: readonly string[]): string[] | string {
-  const longs = Object.keys(OPTIONS);
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    if (!arg.startsWith("--") || arg.length === 2) {
-      out.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (longs.includes(name)) {
-      out.push(arg);
-      continue;
-    }
-    const matches = longs.filter((l) => l.startsWith(name));
-    if (matches.length > 1) return `ambiguous option: ${arg} could match ${matches.map((m) => "--" + m).join(", ")}`;
-    out.push(matches.length === 1 ? "--" + matches[0] + (eq < 0 ? "" : arg.slice(eq)) : arg);
-  }
-  return out;
-}
-
-/**
- * CPython 3.15's `-H NAME VALUE` beside our `-H "Name: value"`: a field name
- * never contains a colon, so an `-H` argument without one is a name and the
- * next argument its value. Returns the arguments with each pair joined as
- * "Name: value" (a name without a value is left for parseHeader to refuse).
- */
-function joinHeaderPairs(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    let name: string | undefined;
-    if (arg === "-H" || arg === "--header") {
-      const next = argv[i + 1];
-      if (next === undefined || next.includes(":") || next.startsWith("-")) {
-        out.push(arg);
-        continue;
-      }
-      name = next;
-      i++;
-    } else if (arg.startsWith("--header=") && !arg.includes(":")) {
-      name = arg.slice("--header=".length);
-    } else {
-      out.push(arg);
-      continue;
-    }
-    const value = argv[i + 1];
-    if (value === undefined || (value.startsWith("-") && value !== "-")) {
-      // No value: left as it was, for parseHeader's message (after --help and --version).
-      out.push("--header", name);
-      continue;
-    }
-    i++;
-    out.push("--header", `${name}: ${value}`);
-  }
-  return out;
-}
-
-/**
- * argparse takes `--workers -1` as the option and its value (a parser with
- * no option that looks like a negative number reads `-1` or `-.5` as a
- * value);
- * parseArgs calls it ambiguous. Joined as `--workers=-1`, the value reaches
- * the option's own check and its message.
- */
-function joinNegativeValues(argv: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const long = arg.startsWith("--") ? arg.slice(2) : Object.keys(OPTIONS).find((k) => (OPTIONS as Record<string, { short?: string }>)[k]?.short === arg.slice(1));
-    const spec = long === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[long];
-    const next = argv[i + 1];
-    if (spec?.type === "string" && next !== undefined && /^-\d+$|^-\d*\.\d+$/.test(next)) {
-      out.push(`--${long}=${next}`);
-      i++;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
 }
 
 /**
@@ -279,6 +130,17 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     }
     cgiMax = Number(cgiMaxText);
   }
+  const dotfiles = v.dotfiles ?? (protocol === "HTTP/1.0" ? "allow" : "deny");
+  if (dotfiles !== "allow" && dotfiles !== "deny") return { kind: "error", message: `argument --dotfiles: invalid choice: '${dotfiles}' (choose from 'allow', 'deny')` };
+  const logFormat = v["log-format"] ?? "python";
+  if (logFormat !== "python" && logFormat !== "combined" && logFormat !== "json") {
+    return { kind: "error", message: `argument --log-format: invalid choice: '${logFormat}' (choose from 'python', 'combined', 'json')` };
+  }
+  if (v.spa && v.fallback !== undefined) return { kind: "error", message: "argument --fallback: not allowed with argument --spa" };
+  const fallback = v.spa ? "index.html" : (v.fallback ?? null);
+  if (fallback !== null && (fallback === "" || fallback.split("/").includes(".."))) {
+    return { kind: "error", message: `argument --fallback: '${fallback}' is not a file name under the served folder` };
+  }
   if (v.bind === "") return { kind: "error", message: "argument -b/--bind: expected an address" };
 
   return {
@@ -298,6 +160,14 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       workers,
       compress: v["no-compress"] !== true,
       cors: v.cors ?? false,
+      dotfiles,
+      listing: v["no-listing"] !== true,
+      followLinks: v["no-follow-links"] !== true,
+      fallback: fallback === null ? null : fallback.replace(/^\/+/, ""),
+      isolate: v.isolate ?? false,
+      open: v.open ?? false,
+      qr: v.qr ?? false,
+      logFormat,
     },
   };
 }

@@ -34,13 +34,14 @@ function compareCodePoints(x: string, y: string): number {
   }
 }
 
-function compareLower(a: string, b: string): number {
+/** Python's `str.lower` order of two names: case-insensitive, by code point. */
+export function compareNames(a: string, b: string): number {
   return compareCodePoints(a.toLowerCase(), b.toLowerCase());
 }
 
 /** Python's `sorted(names, key=str.lower)`: case-insensitive (code point order), stable. */
 export function sortEntries<T extends { readonly name: string }>(entries: readonly T[]): T[] {
-  return [...entries].sort((a, b) => compareLower(a.name, b.name));
+  return [...entries].sort((a, b) => compareNames(a.name, b.name));
 }
 
 /**

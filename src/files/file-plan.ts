@@ -19,8 +19,8 @@ export type FilePlan<S extends StatLike = StatLike> =
   | { readonly kind: "listing"; readonly path: string }
   /** Nothing to serve there (missing, not a regular file, a file asked for with a trailing slash): 404. */
   | { readonly kind: "not-found" }
-  /** A regular file to send (what of it, and how, is content-plan.ts's decision). */
-  | { readonly kind: "file"; readonly path: string; readonly stat: S };
+  /** A regular file to send (what of it, and how, is content-plan.ts's decision); `fallback` when it stands in for a missing page (`--spa`). */
+  | { readonly kind: "file"; readonly path: string; readonly stat: S; readonly fallback?: true };
 
 /** The facts of one request that decide its plan. */
 export interface FileRequest<S extends StatLike> {
@@ -32,6 +32,37 @@ export interface FileRequest<S extends StatLike> {
   readonly indexPages: readonly string[];
   /** The file system: a path's stat, or null when nothing usable is there. */
   readonly stat: (path: string) => S | null;
+  /** Beyond CPython, for the command line: what is shared, and what stands in for a missing page. */
+  readonly site?: SiteRules;
+}
+
+/** The command line's rules for a shared folder (the library's default is none of them). */
+export interface SiteRules {
+  /** The served directory, as `path` starts with it. */
+  readonly root: string;
+  /** Names starting with a dot (but `.well-known`) are not served: 404, as if absent. */
+  readonly hideDotfiles: boolean;
+  /**
+   * The real path of a file or directory when it lies inside the served
+   * folder (symbolic links resolved), null when it lies outside; the plan
+   * then names the real path, so what is opened is what was checked. Absent:
+   * links are followed anywhere, as CPython does.
+   */
+  readonly confine?: (path: string) => string | null;
+  /** A file under `root` (`index.html`) served with 200 for a missing path without an extension (a single-page app's routes). */
+  readonly fallback: string | null;
+}
+
+/** True when a path under the root has a segment starting with a dot, other than `.well-known` (RFC 8615). */
+export function isDotPath(relative: string): boolean {
+  for (const seg of relative.split("/")) if (seg.startsWith(".") && seg !== ".well-known") return true;
+  return false;
+}
+
+/** True when the last segment of a URL path has an extension (`app.js`): a missing asset, not a route. */
+export function hasExtension(urlPath: string): boolean {
+  const last = urlPath.slice(urlPath.lastIndexOf("/") + 1);
+  return last.lastIndexOf(".") > 0;
 }
 
 const NOT_FOUND = Object.freeze({ kind: "not-found" as const });
@@ -45,9 +76,31 @@ const SLASH_END = /(\/|%2f|%2F)$/;
  * and encodings are planned next, by planContent); a file asked for with a
  * trailing slash (CPython issue 17324) or anything that is not a regular file
  * (a FIFO would block the reader) is not found. Pure: the file system comes
- * in as `stat`.
+ * in as `stat`. With `site` (the command line's rules): dotfiles hidden,
+ * symbolic links confined to the served folder, a fallback page for routes.
  */
 export function planFileResponse<S extends StatLike>(request: FileRequest<S>): FilePlan<S> {
+  const site = request.site;
+  if (site === undefined) return planPath(request);
+  if (site.hideDotfiles && isDotPath(request.path.slice(site.root.length))) return NOT_FOUND;
+  let plan = confined(planPath(request), site);
+  if (plan.kind === "not-found" && site.fallback !== null && !hasExtension(splitTarget(request.target).path)) {
+    const path = joinPath(site.root, site.fallback);
+    const st = request.stat(path);
+    if (st?.isFile()) plan = confined({ kind: "file", path, stat: st, fallback: true }, site);
+  }
+  return plan;
+}
+
+/** The plan with its path made real, or not-found when that lies outside the served folder. */
+function confined<S extends StatLike>(plan: FilePlan<S>, site: SiteRules): FilePlan<S> {
+  if (site.confine === undefined || (plan.kind !== "file" && plan.kind !== "listing")) return plan;
+  const real = site.confine(plan.path);
+  if (real === null) return NOT_FOUND;
+  return real === plan.path ? plan : { ...plan, path: real };
+}
+
+function planPath<S extends StatLike>(request: FileRequest<S>): FilePlan<S> {
   let path = request.path;
   let st = request.stat(path);
   if (st?.isDirectory()) {

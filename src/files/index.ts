@@ -2,11 +2,13 @@
  * `simplehttp/files`: the file-serving decisions of SimpleHTTPRequestHandler,
  * small and pure where they can be (path translation, the response plan,
  * media types, validators and conditional requests, ranges, content-coding
- * negotiation, the listing page, file-name bytes), and the body sources and
+ * negotiation, the listing pages (CPython's and the rich one), the sharing
+ * rules (dotfiles, links, fallback), file-name bytes), and the body sources and
  * caches it uses.
  * @module
  */
-export { planFileResponse, type FilePlan, type FileRequest, type StatLike } from "./file-plan.js";
+export { planFileResponse, isDotPath, hasExtension, type FilePlan, type FileRequest, type SiteRules, type StatLike } from "./file-plan.js";
+export { confinedPath, readNotFoundPage } from "./site-files.js";
 export { translatePath, normpath, joinPath } from "./translate-path.js";
 export { splitTarget, type TargetParts } from "./split-target.js";
 export {
@@ -27,7 +29,9 @@ export { parseRange, DEFAULT_RANGE_LIMITS, type ByteRange, type RangeDecision, t
 export { planMultipart, newBoundary, type MultipartPart, type MultipartPlan } from "./multipart-byteranges.js";
 export { negotiateEncoding, parseAcceptEncoding } from "./accept-encoding.js";
 export { renderDirectoryListing, sortEntries, type ListingEntry } from "./directory-listing.js";
-export { readListingEntries } from "./listing-entries.js";
+export { readListingEntries, readRichListingEntries } from "./listing-entries.js";
+export { renderRichListing, renderJsonListing, sortRichEntries, formatSize, entryKind, type RichListingEntry, type RichListingContext } from "./rich-listing.js";
+export { listingView, acceptsJsonFirst, DEFAULT_VIEW, type ListingView, type ListingSortKey } from "./listing-query.js";
 export { fsDecode, fsEncode } from "./fs-encoding.js";
 export { BufferSource, FileSource, type BodySource } from "./body-source.js";
 export { RangeSource, type Segment } from "./range-source.js";

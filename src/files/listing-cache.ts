@@ -7,6 +7,8 @@ interface Entry {
   readonly dev: number;
   readonly mtimeMs: number;
   readonly ctimeMs: number;
+  /** When it was rendered. */
+  readonly at: number;
 }
 
 const entrySize = (e: Entry): number => e.body.length;
@@ -36,11 +38,15 @@ export class ListingCache {
     return this.#entries.size;
   }
 
-  /** A listing rendered for this directory state, or null. */
-  get(key: string, dir: Stats): Buffer | null {
+  /**
+   * A listing rendered for this directory state, or null; with `maxAgeMs`,
+   * only if rendered that recently (a listing showing sizes and dates goes
+   * stale when a file changes, which does not touch the directory).
+   */
+  get(key: string, dir: Stats, maxAgeMs = Infinity, now = Date.now()): Buffer | null {
     const e = this.#entries.get(key);
     if (!e) return null;
-    if (e.ino !== dir.ino || e.dev !== dir.dev || e.mtimeMs !== dir.mtimeMs || e.ctimeMs !== dir.ctimeMs) {
+    if (e.ino !== dir.ino || e.dev !== dir.dev || e.mtimeMs !== dir.mtimeMs || e.ctimeMs !== dir.ctimeMs || now - e.at > maxAgeMs) {
       this.#delete(key, e);
       return null;
     }
@@ -54,7 +60,7 @@ export class ListingCache {
     if (hasSymlinks || now - Math.max(dir.mtimeMs, dir.ctimeMs) < 2000 || body.length > this.#maxBytes / 4) return;
     const old = this.#entries.get(key);
     if (old) this.#delete(key, old);
-    this.#entries.set(key, { body, ino: dir.ino, dev: dir.dev, mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs });
+    this.#entries.set(key, { body, ino: dir.ino, dev: dir.dev, mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs, at: now });
     this.#bytes += body.length;
     this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxEntries: this.#maxEntries, maxBytes: this.#maxBytes });
   }

@@ -1,5 +1,6 @@
-import { lstat, readdir } from "node:fs/promises";
+import { lstat, readdir, stat } from "node:fs/promises";
 import type { ListingEntry } from "./directory-listing.js";
+import type { RichListingEntry } from "./rich-listing.js";
 import { fsDecode, fsEncode } from "./fs-encoding.js";
 import { statNow } from "./stat-now.js";
 import { joinPath } from "./translate-path.js";
@@ -31,4 +32,19 @@ export async function readListingEntries(path: string): Promise<ListingEntry[]> 
   // Names as bytes (Node's types say strings), so an undecodable name survives the round trip.
   const dirents = await readdir(fsEncode(path) as string, { withFileTypes: true, encoding: "buffer" as unknown as "utf8" });
   return Promise.all(dirents.map((d) => listingEntry(path, fsDecode(d.name as unknown as Buffer), d)));
+}
+
+/**
+ * The entries with their size (files; of the target for a link) and
+ * modification time, for the rich listing: one stat per entry, links
+ * followed (a broken link has neither).
+ */
+export async function readRichListingEntries(path: string): Promise<RichListingEntry[]> {
+  const entries = await readListingEntries(path);
+  return Promise.all(
+    entries.map(async (e): Promise<RichListingEntry> => {
+      const st = await stat(fsEncode(joinPath(path, e.name))).catch(() => null);
+      return { ...e, size: st === null || e.isDirectory ? null : st.size, mtimeMs: st === null ? null : st.mtimeMs };
+    }),
+  );
 }

@@ -14,6 +14,7 @@ import { relayScript } from "./cgi-relay.js";
 import { locateCgiScript } from "../cgi/locate-script.js";
 import { canExecute, cgiRunAs, findExecutable } from "../cgi/run-as.js";
 import { splitCgiPath, type CgiPath } from "../cgi/split-cgi-path.js";
+import { isDotPath } from "../files/file-plan.js";
 import { statNow } from "../files/stat-now.js";
 
 function messageOf(err: unknown): string {
@@ -99,13 +100,20 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
    * outside the served tree is reached, script or file).
    */
   async #checkCgi(): Promise<boolean | null> {
+    let cgi: boolean;
     try {
-      return this.isCgi();
+      cgi = this.isCgi();
     } catch (err) {
       this.logError("rejected path %r: %s", this.path, messageOf(err));
       await this.sendError(404, "File not found");
       return null;
     }
+    // Hidden names are hidden for scripts too (`.git/hooks` under cgi-bin is not a program to run).
+    if (cgi && this.dotfiles === "deny" && isDotPath(this.cgiInfo.join("/").split("?")[0] ?? "")) {
+      await this.sendError(404, "File not found");
+      return null;
+    }
+    return cgi;
   }
 
   /**

@@ -10,18 +10,17 @@ import { encodingOffers, planContent, type EncodingOffer } from "../files/conten
 import { defaultEncodedCache, type EncodedCache } from "../files/encoded-cache.js";
 import type { ByteRange } from "../files/byte-ranges.js";
 import { readRangesNow, SMALL_RANGES } from "../files/range-source.js";
-import { renderDirectoryListing, type ListingEntry } from "../files/directory-listing.js";
-import { planFileResponse, type FilePlan } from "../files/file-plan.js";
+import { planFileResponse, type FilePlan, type SiteRules } from "../files/file-plan.js";
+import { confinedPath, readNotFoundPage } from "../files/site-files.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
 import { fsEncode } from "../files/fs-encoding.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType, isCompressible } from "../files/guess-type.js";
 import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
-import { readListingEntries } from "../files/listing-entries.js";
-import { splitTarget } from "../files/split-target.js";
 import { statNow } from "../files/stat-now.js";
 import { translatePath } from "../files/translate-path.js";
 import { emitContent, sendEntityHeaders } from "./content-response.js";
 import { answerPreflight, sendCorsHeaders } from "./cors.js";
+import { sendListing } from "./listing-response.js";
 
 /** Options of a SimpleHTTPRequestHandler (CPython's keyword arguments). */
 export interface SimpleHandlerOptions {
@@ -75,6 +74,18 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   declare compress: boolean;
   /** Lets pages on any origin read responses (`Access-Control-Allow-Origin: *`) and answers preflights. Default false. */
   declare cors: boolean;
+  /** `"python"`: CPython's listing page (default); `"rich"`: sizes, dates, sorting, breadcrumbs, JSON (the command line's). */
+  declare listingStyle: "python" | "rich";
+  /** Directories without an index page are listed (default); false: 404 (`--no-listing`). */
+  declare directoryListing: boolean;
+  /** `"allow"`: names starting with a dot are served and listed, as CPython (default); `"deny"`: 404 and left out of listings, `.well-known` excepted (the command line's). */
+  declare dotfiles: "allow" | "deny";
+  /** Symbolic links lead anywhere, as CPython (default); false: what lies outside `directory` once links are resolved answers 404, and the real path is what is opened. */
+  declare followLinks: boolean;
+  /** A file under `directory` served with 200 for a missing path without an extension: a single-page app's routes (`--spa`: `index.html`); null: none. */
+  declare fallback: string | null;
+  /** A file under `directory` whose content is the body of 404 replies, status kept (the command line's `404.html`); null: CPython's error page. */
+  declare notFoundPage: string | null;
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer, options: SimpleHandlerOptions = {}) {
     super(request, clientAddress, server);
@@ -129,12 +140,24 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     // Not an async function on the hot path: a file's head is sent by #sendFile's own promise.
     let plan;
     try {
-      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow });
+      const site = this.dotfiles === "allow" && this.followLinks && this.fallback === null ? undefined : this.#siteRules();
+      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, ...(site ? { site } : {}) });
     } catch (err) {
       return Promise.reject(err);
     }
     if (plan.kind === "file") return this.#sendFile(plan.path, plan.stat);
     return this.#sendOther(plan);
+  }
+
+  /** The rules `dotfiles`, `followLinks` and `fallback` make for the plan. */
+  #siteRules(): SiteRules {
+    const root = this.directory;
+    return {
+      root,
+      hideDotfiles: this.dotfiles === "deny",
+      fallback: this.fallback,
+      ...(this.followLinks ? {} : { confine: (path: string) => confinedPath(root, path) }),
+    };
   }
 
   /** The plans that send no file: a redirect, a listing, a 404. */
@@ -148,6 +171,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
         await this.endHeaders();
         return null;
       case "listing":
+        if (!this.directoryListing) {
+          await this.sendError(404, "File not found");
+          return null;
+        }
         return await this.listDirectory(plan.path);
       case "not-found":
         await this.sendError(404, "File not found");
@@ -215,6 +242,26 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     if (this.cors) sendCorsHeaders(this);
   }
 
+  /** A 404 whose body is `notFoundPage` when that file exists (status, headers and logging as any error reply). */
+  override sendError(code: number, message?: string, explain?: string): Promise<void> {
+    const page = code === 404 && this.notFoundPage !== null ? readNotFoundPage(this.directory, this.notFoundPage) : null;
+    if (page === null) return super.sendError(code, message, explain);
+    const sent = this.#sendPage(code, message ?? "File not found", page);
+    sent.catch(() => {}); // as super.sendError: a forgotten await must not end the process
+    return sent;
+  }
+
+  async #sendPage(code: number, message: string, page: Buffer): Promise<void> {
+    this.logError("code %d, message %s", code, message);
+    this.sendResponse(code, message);
+    this.sendHeader("Connection", "close");
+    this.sendErrorHeaders(code);
+    this.sendHeader("Content-Type", "text/html; charset=utf-8");
+    this.sendHeader("Content-Length", String(page.length));
+    await this.endHeaders();
+    if (this.command !== "HEAD") await this.wfile.write(page);
+  }
+
   /** Error replies carry the extra headers and CORS too (a 404 without them is a CORS error in a browser). */
   override sendErrorHeaders(code: number): void {
     // Out of descriptors is momentary: say when to try again (RFC 9110 10.2.3).
@@ -256,31 +303,17 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /**
-   * Sends a directory listing's headers and returns its HTML; 404
-   * `No permission to list directory` when the directory cannot be read.
+   * Sends a directory listing's headers and returns its body (see
+   * listing-response.ts: `listingStyle`, `dotfiles`); 404 `No permission to
+   * list directory` when the directory cannot be read.
    */
   async listDirectory(path: string): Promise<BodySource | null> {
-    // Taken before reading the entries: a change while reading makes the next stat differ.
-    const dirStat = this.listingCache ? statNow(path) : null;
-    const key = path + "\0" + splitTarget(this.path).path;
-    let body = dirStat ? (this.listingCache?.get(key, dirStat) ?? null) : null;
-    if (body === null) {
-      let entries: ListingEntry[];
-      try {
-        entries = await readListingEntries(path);
-      } catch (err) {
-        await this.#cannotOpen(err, "No permission to list directory");
-        return null;
-      }
-      body = renderDirectoryListing(this.path, entries);
-      if (dirStat) this.listingCache?.set(key, dirStat, body, entries.some((e) => e.isSymlink));
+    try {
+      return await sendListing(this, path);
+    } catch (err) {
+      await this.#cannotOpen(err, "No permission to list directory");
+      return null;
     }
-    this.sendResponse(200);
-    this.sendHeader("Content-type", "text/html; charset=utf-8");
-    this.sendHeader("Content-Length", String(body.length));
-    this.sendExtraResponseHeaders();
-    await this.endHeaders();
-    return new BufferSource(body);
   }
 
   /** Maps the request path to a file name under `directory` (see translate-path.ts). */
@@ -318,6 +351,12 @@ proto.listingCache = defaultListingCache;
 proto.encodedCache = defaultEncodedCache;
 proto.compress = true;
 proto.cors = false;
+proto.listingStyle = "python";
+proto.directoryListing = true;
+proto.dotfiles = "allow";
+proto.followLinks = true;
+proto.fallback = null;
+proto.notFoundPage = null;
 // A file server answers in one write per response; no reason to let Nagle hold
 // the last segment of a larger one back (CPython leaves this False).
 proto.disableNagleAlgorithm = true;

@@ -121,6 +121,20 @@ test("parseCommandLine() reads --cgi-max, and refuses what is not a count", () =
   }
 });
 
+test("parseCommandLine() reads the sharing options, with Python's behaviour under -p HTTP/1.0", () => {
+  const d = run([]);
+  assert.deepEqual([d.dotfiles, d.listing, d.followLinks, d.fallback, d.isolate, d.open, d.qr, d.logFormat], ["deny", true, true, null, false, false, false, "python"]);
+  assert.equal(run(["-p", "HTTP/1.0"]).dotfiles, "allow");
+  assert.equal(run(["-p", "HTTP/1.0", "--dotfiles", "deny"]).dotfiles, "deny");
+  const o = run(["--dotfiles", "allow", "--no-listing", "--no-follow-links", "--spa", "--isolate", "-o", "--qr", "--log-format", "combined"]);
+  assert.deepEqual([o.dotfiles, o.listing, o.followLinks, o.fallback, o.isolate, o.open, o.qr, o.logFormat], ["allow", false, false, "index.html", true, true, true, "combined"]);
+  assert.equal(run(["--fallback", "/app/shell.html"]).fallback, "app/shell.html");
+  assert.equal(error(["--dotfiles", "maybe"]), "argument --dotfiles: invalid choice: 'maybe' (choose from 'allow', 'deny')");
+  assert.equal(error(["--log-format", "xml"]), "argument --log-format: invalid choice: 'xml' (choose from 'python', 'combined', 'json')");
+  assert.equal(error(["--spa", "--fallback", "x.html"]), "argument --fallback: not allowed with argument --spa");
+  assert.match(error(["--fallback", "../outside.html"]), /^argument --fallback: /);
+});
+
 test("parseCommandLine() reads --cors and --no-compress", () => {
   assert.deepEqual([run([]).cors, run([]).compress], [false, true]);
   assert.deepEqual([run(["--cors", "--no-compress"]).cors, run(["--no-compress"]).compress], [true, false]);
