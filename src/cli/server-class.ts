@@ -7,6 +7,7 @@ import { ThreadingHTTPSServer } from "../server/https-server.js";
 import { TLSConfigError } from "../server/tls-credentials.js";
 import type { RequestHandlerClass } from "../server/request-server.js";
 import type { CliOptions } from "./options.js";
+import { promptPasswordSync } from "./tty-password.js";
 
 /**
  * A server to start, or a one-line error and the exit status for it;
@@ -48,7 +49,10 @@ export function readPasswordFile(path: string): { readonly password: string } | 
  */
 export function createServer(options: CliOptions, host: string, Handler: RequestHandlerClass, bind = true): ServerOrError {
   if (options.tlsCert === undefined) return { server: new ThreadingHTTPServer([host, options.port], Handler, bind) };
-  let password: string | undefined;
+  // Without a password file, a terminal is asked (only if the key is encrypted), as OpenSSL asks for CPython;
+  // not with --workers, where each process would ask in turn.
+  const ask = process.stdin.isTTY === true && options.workers === 1;
+  let password: string | (() => string) | undefined = ask ? () => promptPasswordSync() : undefined;
   if (options.tlsPasswordFile !== undefined) {
     const read = readPasswordFile(options.tlsPasswordFile);
     if ("error" in read) return { error: `Failed to read TLS password file: ${read.error}`, exitCode: 2, usage: true };

@@ -46,7 +46,9 @@ export function sortEntries<T extends { readonly name: string }>(entries: readon
 
 /**
  * The HTML of CPython's directory listing for `requestPath` (title and h1
- * `Directory listing for /path/`, query and fragment left out; entries sorted
+ * `Directory listing for /path/`, query and fragment left out as CPython 3.14
+ * does since gh-133889, where 3.13's test_undecodable_parameter still
+ * expects `/dir/?x=123`; entries sorted
  * case-insensitively, `/` after directories, `@` after symlinks, hrefs
  * URL-quoted, text HTML-escaped), encoded as UTF-8 with undecodable name
  * bytes written back raw, like CPython's `surrogateescape`.

@@ -66,6 +66,12 @@ export function hasExtension(urlPath: string): boolean {
 }
 
 const NOT_FOUND = Object.freeze({ kind: "not-found" as const });
+/**
+ * A path that ends with a slash, percent-encoded or not: CPython 3.14 (and
+ * 3.13.4+) treat `/dir%2f` as `/dir/` (a listing, no redirect) and `/file%2f`
+ * as a file asked for with a trailing slash (404): gh-134098. CPython 3.13.0
+ * and 3.11 redirected the first and served the second.
+ */
 const SLASH_END = /(\/|%2f|%2F)$/;
 
 /**

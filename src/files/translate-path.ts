@@ -21,7 +21,7 @@ const PLAIN_PATH = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9_.~-]*)+\/?$/;
  * Maps a request path to a file under `directory` as CPython 3.14+ does:
  * query and fragment dropped, percent-decoded (`%2f` is a `/`), `.` and `..`
  * resolved without ever climbing above `directory`, and a trailing `/`
- * (before or after decoding) kept as the directory marker. Undecodable
+ * (before or after decoding: gh-134098) kept as the directory marker. Undecodable
  * bytes come back as lone surrogates (see fs-encoding.ts).
  */
 export function translatePath(path: string, directory: string): string {

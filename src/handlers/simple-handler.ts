@@ -4,6 +4,7 @@ import { BaseHTTPRequestHandler } from "./base-handler.js";
 import { BASE_VERSION } from "./handler-attributes.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { HeaderMap } from "../wire/header-map.js";
+import { absoluteFormTarget } from "../wire/request-line.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
 import { encodingOffers, planContent, type EncodingOffer } from "../files/content-plan.js";
@@ -141,7 +142,9 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let plan;
     try {
       const site = this.dotfiles === "allow" && this.followLinks && this.fallback === null ? undefined : this.#siteRules();
-      plan = planFileResponse({ target: this.path, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, ...(site ? { site } : {}) });
+      // An absolute-form target (its request line's target does not start with "/") redirects with its scheme and host, as CPython's.
+      const target = this.requestline.charCodeAt((this.command ?? "").length + 1) === 0x2f ? this.path : (absoluteFormTarget(this.requestline) ?? this.path);
+      plan = planFileResponse({ target, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, ...(site ? { site } : {}) });
     } catch (err) {
       return Promise.reject(err);
     }

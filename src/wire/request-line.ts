@@ -20,6 +20,19 @@ export interface RequestLine {
 
 const ABSOLUTE_FORM = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;
 
+/**
+ * The request-target of `requestline` when it is in absolute-form with an
+ * http or https scheme (`GET http://host/dir HTTP/1.1`), else null. CPython
+ * keeps such a target whole in `self.path`, so its directory redirect keeps
+ * the scheme and host (`test_get_dir_redirect_location_domain_injection_bug`);
+ * a Location that starts with a scheme cannot be read as `//host`.
+ */
+export function absoluteFormTarget(requestline: string): string | null {
+  const words = splitWords(requestline);
+  const target = words[1];
+  return target !== undefined && /^https?:\/\//i.test(target) && ABSOLUTE_FORM.test(target) ? target : null;
+}
+
 /** Reduces a target to CPython's `path`: absolute-form to origin-form, `//x` to `/x`. */
 export function requestPath(target: string): string {
   let path = target;

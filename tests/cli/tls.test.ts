@@ -152,3 +152,55 @@ describe("simplehttp --tls-*: errors", () => {
     });
   }
 });
+
+/**
+ * Runs the command on a pseudo-terminal (Python's pty module), types `typed`
+ * and Enter at the password prompt, and returns what the terminal showed.
+ */
+const PTY_SCRIPT = `
+import os, pty, sys, time, select, signal
+node, cli, cert, key, typed = sys.argv[1:6]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(node, [node, cli, "--tls-cert", cert, "--tls-key", key, "-b", "127.0.0.1", "0"])
+out = b""
+def read_until(tokens, timeout=10):
+    global out
+    end = time.time() + timeout
+    while not any(t in out for t in tokens) and time.time() < end:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+read_until([b"Enter PEM pass phrase:"])
+os.write(fd, typed.encode() + b"\\r")
+read_until([b"Serving HTTPS", b"error:"])
+try:
+    os.kill(pid, signal.SIGTERM)
+except ProcessLookupError:
+    pass
+os.waitpid(pid, 0)
+sys.stdout.write(out.decode("utf-8", "replace"))
+`;
+
+describe("simplehttp --tls-key on a terminal", () => {
+  let fx: Fixture;
+  before(() => (fx = makeFixture()));
+  after(() => fx.rm());
+
+  it("asks for the password of an encrypted key without echoing it, as OpenSSL does for CPython", async () => {
+    const r = await run("python3", ["-c", PTY_SCRIPT, process.execPath, CLI, fx.cert, fx.encKey, PASSWORD], 20000, cliEnv());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Enter PEM pass phrase:/);
+    assert.match(r.stdout, /Serving HTTPS on 127\.0\.0\.1 port \d+/);
+    assert.ok(!r.stdout.includes(PASSWORD), `the password is not echoed: ${JSON.stringify(r.stdout)}`);
+  });
+
+  it("a wrong password typed is the same one-line error as a wrong password file", async () => {
+    const r = await run("python3", ["-c", PTY_SCRIPT, process.execPath, CLI, fx.cert, fx.encKey, wrongPassword(fx.encKey, "bad decrypt")], 20000, cliEnv());
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /simplehttp: error: TLS key file .*enc\.pem: wrong password for the private key \(bad decrypt\)/);
+  });
+});
