@@ -55,6 +55,7 @@ export interface SiteRules {
 
 /** True when a path under the root has a segment starting with a dot, other than `.well-known` (RFC 8615). */
 export function isDotPath(relative: string): boolean {
+  if (!relative.startsWith(".") && !relative.includes("/.")) return false; // most paths: no segment starts with a dot
   for (const seg of relative.split("/")) if (seg.startsWith(".") && seg !== ".well-known") return true;
   return false;
 }

@@ -152,16 +152,18 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     return this.#sendOther(plan);
   }
 
-  /** The rules `dotfiles`, `followLinks` and `fallback` make for the plan. */
+  /** The rules `dotfiles`, `followLinks` and `fallback` make for the plan (made once per connection while they stay the same). */
   #siteRules(): SiteRules {
     const root = this.directory;
-    return {
-      root,
-      hideDotfiles: this.dotfiles === "deny",
-      fallback: this.fallback,
-      ...(this.followLinks ? {} : { confine: (path: string) => confinedPath(root, path) }),
-    };
+    const hideDotfiles = this.dotfiles === "deny";
+    const site = this.#site;
+    if (site && site.root === root && site.hideDotfiles === hideDotfiles && site.fallback === this.fallback && (site.confine === undefined) === this.followLinks) {
+      return site;
+    }
+    this.#site = { root, hideDotfiles, fallback: this.fallback, ...(this.followLinks ? {} : { confine: (path: string) => confinedPath(root, path) }) };
+    return this.#site;
   }
+  #site: SiteRules | null = null;
 
   /** The plans that send no file: a redirect, a listing, a 404. */
   async #sendOther(plan: Exclude<FilePlan, { kind: "file" }>): Promise<BodySource | null> {

@@ -15,6 +15,7 @@ import path from "node:path";
 import { cleanEnv, startCli, type RunningCli } from "./helpers.js";
 import { buildRequest, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, type ParsedResponse } from "../helpers/http-response.js";
+import { curl, curlHeaders } from "../helpers/real-clients.js";
 
 const site = mkdtempSync(path.join(os.tmpdir(), "simplehttp-share-"));
 const outside = mkdtempSync(path.join(os.tmpdir(), "simplehttp-outside-"));
@@ -242,5 +243,27 @@ describe("--log-format", () => {
     } finally {
       await cli.stop("SIGTERM");
     }
+  });
+});
+
+describe("sharing a folder, through curl", () => {
+  it("curl gets the JSON listing, the isolation headers, a hidden dotfile's 404 and an SPA route", async () => {
+    await withCli(["--isolate", "--spa"], async (cli) => {
+      const base = `http://127.0.0.1:${cli.port}`;
+      const json = await curl("-H", "Accept: application/json", `${base}/docs/`);
+      assert.equal(json.code, 0, json.stderr);
+      assert.deepEqual(
+        (JSON.parse(json.stdout.toString()) as { entries: Array<{ name: string }> }).entries.map((e) => e.name),
+        ["large.bin", "medium.txt", "small.txt"],
+      );
+      const head = await curl("-D", "-", "-o", "/dev/null", `${base}/app.js`);
+      const heads = curlHeaders(head.stdout.toString("latin1"));
+      assert.equal(heads[0]?.status, 200);
+      assert.equal(heads[0]?.headers.find(([k]) => k.toLowerCase() === "cross-origin-embedder-policy")?.[1], "require-corp");
+      const env = await curl("-o", "/dev/null", "-w", "%{http_code}", `${base}/.env`);
+      assert.equal(env.stdout.toString(), "404");
+      const route = await curl(`${base}/settings/profile`);
+      assert.equal(route.stdout.toString(), "<!doctype html><title>app</title>APP\n");
+    });
   });
 });
