@@ -21,15 +21,15 @@ th{text-align:left;font-weight:600;color:var(--muted);border-bottom:1px solid va
 th a{color:inherit}
 td{padding:.3rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 tbody tr:hover{background:var(--hover)}
-td.n{word-break:break-all;width:100%}
-td.s,td.d{white-space:nowrap;color:var(--muted);font-variant-numeric:tabular-nums}
-td.s,th[data-sort=size]{text-align:right}
-td.n a::before{content:"";display:inline-block;box-sizing:border-box;width:.8em;height:1em;margin:0 .6em 0 .15em;vertical-align:-.12em;border:2px solid var(--k,var(--muted));border-radius:1px 5px 1px 1px;background:var(--kb,transparent)}
-tr.k-dir td.n a::before,tr.up td.n a::before{width:1.05em;height:.85em;vertical-align:-.05em;border-radius:1px 3px 2px 2px;--k:#bf8700;--kb:#d4a72c}
-tr.k-link td.n a::before{border-style:dashed}
+td:first-child{word-break:break-all;width:100%}
+td+td{white-space:nowrap;color:var(--muted);font-variant-numeric:tabular-nums}
+td:nth-child(2),th[data-sort=size]{text-align:right}
+td:first-child a::before{content:"";display:inline-block;box-sizing:border-box;width:.8em;height:1em;margin:0 .6em 0 .15em;vertical-align:-.12em;border:2px solid var(--k,var(--muted));border-radius:1px 5px 1px 1px;background:var(--kb,transparent)}
+tr.k-dir a::before,tr.up a::before{width:1.05em;height:.85em;vertical-align:-.05em;border-radius:1px 3px 2px 2px;--k:#bf8700;--kb:#d4a72c}
+tr.k-link td:first-child a::before{border-style:dashed}
 tr.k-image{--k:#1a7f37}tr.k-video{--k:#8250df}tr.k-audio{--k:#bf3989}tr.k-archive{--k:#9a6700}tr.k-pdf{--k:#cf222e}tr.k-code{--k:#0969da}
 footer{color:var(--muted);font-size:.9em;margin-top:1rem}
-@media (max-width:36rem){body{padding:.5rem}th[data-sort=mtime],td.d{display:none}}
+@media (max-width:36rem){body{padding:.5rem}th[data-sort=mtime],td:nth-child(3){display:none}}
 `;
 
 /**
@@ -41,7 +41,7 @@ footer{color:var(--muted);font-size:.9em;margin-top:1rem}
 export const LISTING_SCRIPT = `
 (function(){
 var tb=document.querySelector("tbody");if(!tb||!window.history)return;
-function key(tr,s){var c=tr.cells;if(s==="size"){var b=c[1]&&c[1].dataset.bytes;return b===undefined?-1:+b}if(s==="mtime"){var m=c[2]&&c[2].dataset.ms;return m===undefined?-1:+m}return 0}
+function key(tr,s){var c=tr.cells[s==="size"?1:2];if(!c||s==="name")return 0;var t=c.title||c.textContent;if(!t)return -1;return s==="size"?parseInt(t,10):+t.replace(/[^0-9]/g,"")}
 function name(tr){return tr.cells[0].textContent.toLowerCase()}
 document.querySelectorAll("th[data-sort]").forEach(function(th){th.querySelector("a").addEventListener("click",function(ev){
 var s=th.dataset.sort,asc=th.getAttribute("aria-sort")!=="ascending",sign=asc?1:-1;

@@ -41,15 +41,10 @@ export function formatSize(bytes: number): string {
 
 const pad = (n: number): string => (n < 10 ? "0" + n : String(n));
 
-/** `2026-11-30 09:15` in the process's local time (the zone the header names), and its ISO form with offset for `<time datetime>`. */
-export function formatLocalDate(ms: number): { text: string; iso: string } {
+/** `2026-11-30 09:15` in the process's local time (the zone the date column's header names). */
+export function formatLocalDate(ms: number): string {
   const d = new Date(ms);
-  const date = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const off = -d.getTimezoneOffset();
-  const sign = off < 0 ? "-" : "+";
-  const abs = Math.abs(off);
-  return { text: `${date} ${time}`, iso: `${date}T${time}:${pad(d.getSeconds())}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}` };
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 const KINDS: ReadonlyArray<readonly [string, RegExp]> = [
@@ -150,17 +145,16 @@ export function renderRichListing(requestPath: string, entries: readonly RichLis
     `<thead><tr>${COLUMNS.map(([s, l]) => header(view, s, l === "Modified" ? `Modified (${escapeHtml(ctx.timeZone)})` : l)).join("")}</tr></thead>`,
     "<tbody>",
   ];
-  if (path !== "/" && path !== "") r.push('<tr class="up"><td class="n"><a href="../">../</a></td><td></td><td></td></tr>');
+  if (path !== "/" && path !== "") r.push('<tr class="up"><td><a href="../">../</a><td><td>');
   for (const e of sortRichEntries(entries, view)) {
     const link = e.isDirectory ? e.name + "/" : e.name;
     const text = e.isSymlink ? e.name + "@" : link;
-    const size = e.size === null ? "<td></td>" : `<td class="s" data-bytes="${e.size}" title="${e.size} bytes">${formatSize(e.size)}</td>`;
-    let date = "<td></td>";
-    if (e.mtimeMs !== null) {
-      const d = formatLocalDate(e.mtimeMs);
-      date = `<td class="d" data-ms="${Math.trunc(e.mtimeMs)}"><time datetime="${d.iso}">${d.text}</time></td>`;
-    }
-    r.push(`<tr class="k-${entryKind(e)}"><td class="n"><a href="${quote(link)}">${escapeHtml(text, false)}</a></td>${size}${date}</tr>`);
+    // Rows are kept short (end tags omitted, as HTML allows): a listing of thousands of files is
+    // sent often, and its size is its cost. The exact size is the text below 1 KiB, else the title;
+    // the date is ISO 8601 to the minute in the zone the header names (the JSON listing has it exact).
+    const size = e.size === null ? "<td>" : e.size < 1024 ? `<td>${e.size} B` : `<td title="${e.size} bytes">${formatSize(e.size)}`;
+    const date = e.mtimeMs === null ? "<td>" : `<td>${formatLocalDate(e.mtimeMs)}`;
+    r.push(`<tr class="k-${entryKind(e)}"><td><a href="${quote(link)}">${escapeHtml(text, false)}</a>${size}${date}`);
   }
   r.push("</tbody>", "</table>");
   const count = `${entries.length} ${entries.length === 1 ? "entry" : "entries"}`;

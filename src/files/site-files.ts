@@ -34,9 +34,15 @@ export function confinedPath(root: string, path: string): string | null {
   return null;
 }
 
-/** The bytes of `name` under `root` when it is a regular file of at most 1 MiB, else null (the 404 page falls back to CPython's). */
-export function readNotFoundPage(root: string, name: string): Buffer | null {
-  const file = fsEncode(joinPath(root, name));
+/**
+ * The bytes of `name` under `root` when it is a regular file of at most 1
+ * MiB (and, unless `followLinks`, really inside `root`), else null: the 404
+ * page then falls back to CPython's.
+ */
+export function readNotFoundPage(root: string, name: string, followLinks = true): Buffer | null {
+  const path = followLinks ? joinPath(root, name) : confinedPath(root, joinPath(root, name));
+  if (path === null) return null;
+  const file = fsEncode(path);
   try {
     const st = statSync(file);
     if (!st.isFile() || st.size > 1024 * 1024) return null;

@@ -3,7 +3,7 @@ import { renderDirectoryListing, type ListingEntry } from "../files/directory-li
 import { isDotPath } from "../files/file-plan.js";
 import type { ListingCache } from "../files/listing-cache.js";
 import { readListingEntries, readRichListingEntries } from "../files/listing-entries.js";
-import { listingView } from "../files/listing-query.js";
+import { listingView, type ListingView } from "../files/listing-query.js";
 import { renderJsonListing, renderRichListing } from "../files/rich-listing.js";
 import { splitTarget } from "../files/split-target.js";
 import { statNow } from "../files/stat-now.js";
@@ -35,6 +35,20 @@ function visible<T extends ListingEntry>(entries: readonly T[], dotfiles: "allow
   return { shown, hidden: entries.length - shown.length };
 }
 
+/** Listings being rendered, by cache key. */
+const rendering = new Map<string, Promise<{ body: Buffer; hasSymlinks: boolean }>>();
+
+/** Reads a directory and renders its listing in the style and view asked for. */
+async function render(h: ListingResponder, path: string, view: ListingView | null): Promise<{ body: Buffer; hasSymlinks: boolean }> {
+  if (view === null) {
+    const { shown } = visible(await readListingEntries(path), h.dotfiles);
+    return { body: renderDirectoryListing(h.path, shown), hasSymlinks: shown.some((e) => e.isSymlink) };
+  }
+  const { shown, hidden } = visible(await readRichListingEntries(path), h.dotfiles);
+  const body = view.format === "json" ? renderJsonListing(h.path, shown, view) : renderRichListing(h.path, shown, view, { timeZone: TIME_ZONE, hidden });
+  return { body, hasSymlinks: shown.some((e) => e.isSymlink) };
+}
+
 /**
  * Sends a directory's listing: CPython's page (`listingStyle` "python", the
  * library's default) or the rich one (sizes, dates, sorting, breadcrumbs;
@@ -52,17 +66,20 @@ export async function sendListing(h: ListingResponder, path: string): Promise<Bo
   const key = `${path}\0${target.path}\0${h.dotfiles}${view ? `\0${view.sort}\0${view.order}\0${view.format}` : ""}`;
   let body = dirStat ? (h.listingCache?.get(key, dirStat, rich ? RICH_MAX_AGE_MS : Infinity) ?? null) : null;
   if (body === null) {
-    let hasSymlinks: boolean;
-    if (view === null) {
-      const { shown } = visible(await readListingEntries(path), h.dotfiles);
-      hasSymlinks = shown.some((e) => e.isSymlink);
-      body = renderDirectoryListing(h.path, shown);
-    } else {
-      const { shown, hidden } = visible(await readRichListingEntries(path), h.dotfiles);
-      hasSymlinks = shown.some((e) => e.isSymlink);
-      body = view.format === "json" ? renderJsonListing(h.path, shown, view) : renderRichListing(h.path, shown, view, { timeZone: TIME_ZONE, hidden });
+    // One render at a time per listing: when a cached listing expires under load, the
+    // requests that find it gone wait for the same render instead of each reading the directory.
+    let pending = rendering.get(key);
+    if (pending === undefined) {
+      pending = render(h, path, view);
+      rendering.set(key, pending);
+      pending.then(
+        () => rendering.delete(key),
+        () => rendering.delete(key),
+      );
     }
-    if (dirStat) h.listingCache?.set(key, dirStat, body, hasSymlinks);
+    const made = await pending;
+    body = made.body;
+    if (dirStat) h.listingCache?.set(key, dirStat, body, made.hasSymlinks);
   }
   h.sendResponse(200);
   h.sendHeader("Content-type", view?.format === "json" ? "application/json" : "text/html; charset=utf-8");

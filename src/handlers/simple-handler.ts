@@ -249,7 +249,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
 
   /** A 404 whose body is `notFoundPage` when that file exists (status, headers and logging as any error reply). */
   override sendError(code: number, message?: string, explain?: string): Promise<void> {
-    const page = code === 404 && this.notFoundPage !== null ? readNotFoundPage(this.directory, this.notFoundPage) : null;
+    const page = code === 404 && this.notFoundPage !== null ? readNotFoundPage(this.directory, this.notFoundPage, this.followLinks) : null;
     if (page === null) return super.sendError(code, message, explain);
     const sent = this.#sendPage(code, message ?? "File not found", page);
     sent.catch(() => {}); // as super.sendError: a forgotten await must not end the process

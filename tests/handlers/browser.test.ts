@@ -33,7 +33,7 @@ test("headless Chromium renders the listing: title, heading and every link", { s
   // Python's page with -p HTTP/1.0, the rich one by default: the same links (CPython's hrefs and texts), directories first in the rich one.
   for (const [args, entry, order] of [
     [["-p", "HTTP/1.0"], /<li><a href="([^"]*)">([^<]*)<\/a><\/li>/g, [0, 1, 2, 3]],
-    [[], /<td class="n"><a href="([^"]*)">([^<]*)<\/a><\/td>/g, [2, 0, 1, 3]],
+    [[], /<tr class="k-[a-z]+"><td><a href="([^"]*)">([^<]*)<\/a>/g, [2, 0, 1, 3]],
   ] as const) {
   const cli = await startCli(["-b", "127.0.0.1", "-d", root, ...args, "0"]);
   try {
