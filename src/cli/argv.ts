@@ -26,6 +26,9 @@ export const OPTIONS = {
   open: { type: "boolean", short: "o" },
   qr: { type: "boolean" },
   "log-format": { type: "string" },
+  "trusted-proxy": { type: "string", multiple: true },
+  "proxy-protocol": { type: "boolean" },
+  "drain-timeout": { type: "string" },
 } as const;
 
 /** `-b/--bind` for `--bind`: how argparse names an option in its messages. */

@@ -7,7 +7,8 @@ export const USAGE =
   "                  [--dotfiles {allow,deny}] [--no-listing] [--no-follow-links]\n" +
   "                  [--spa | --fallback FILE] [-o] [--qr] [--log-format {python,combined,json}]\n" +
   "                  [--tls-cert PATH] [--tls-key PATH] [--tls-password-file PATH]\n" +
-  "                  [--workers N] [-q] [port]";
+  "                  [--workers N] [--trusted-proxy CIDR] [--proxy-protocol]\n" +
+  "                  [--drain-timeout SECONDS] [-q] [port]";
 
 export const HELP = `${USAGE}
 
@@ -62,5 +63,14 @@ options:
                         path to the password file for the TLS key
   --workers N           serve from N processes sharing the port ("auto": one
                         per core; default 1)
+  --trusted-proxy CIDR  believe Forwarded / X-Forwarded-For(-Proto) from
+                        these proxies (an address, a range, or loopback;
+                        repeatable): logs, CGI and handlers see the client
+  --proxy-protocol      every connection starts with a PROXY protocol header
+                        (v1 or v2, as HAProxy send-proxy sends); others are
+                        closed. Let only the load balancer reach the port
+  --drain-timeout SECONDS
+                        on SIGTERM, how long responses in progress may take
+                        to finish (default 10)
   -q, --quiet           do not log requests`;
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isFieldValue, isToken } from "../wire/token.js";
+import { parseCidrs } from "../wire/ip-cidr.js";
 import { expandAbbreviations, joinHeaderPairs, joinNegativeValues, OPTIONS, optionName } from "./argv.js";
 
 export { HELP, USAGE } from "./help.js";
@@ -41,6 +42,12 @@ export interface CliOptions {
   readonly qr: boolean;
   /** The request log line: Python's (default), combined (nginx/Apache) or JSON. */
   readonly logFormat: "python" | "combined" | "json";
+  /** Proxies whose Forwarded / X-Forwarded-For are believed (`--trusted-proxy`, repeatable). */
+  readonly trustedProxies: readonly string[];
+  /** Connections start with a PROXY protocol header (`--proxy-protocol`). */
+  readonly proxyProtocol: boolean;
+  /** Seconds SIGTERM lets responses in progress finish (`--drain-timeout`, default 10). */
+  readonly drainTimeout: number;
 }
 
 /** The outcome of reading the command line. */
@@ -141,6 +148,17 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   if (fallback !== null && (fallback === "" || fallback.split("/").includes(".."))) {
     return { kind: "error", message: `argument --fallback: '${fallback}' is not a file name under the served folder` };
   }
+  const trustedProxies = v["trusted-proxy"] ?? [];
+  for (const t of trustedProxies) {
+    try {
+      parseCidrs(t);
+    } catch (err) {
+      return { kind: "error", message: `argument --trusted-proxy: ${(err as Error).message}` };
+    }
+  }
+  const drainText = v["drain-timeout"] ?? "10";
+  const drainTimeout = /^\d+(\.\d+)?$/.test(drainText) ? Number(drainText) : NaN;
+  if (!(drainTimeout >= 0 && drainTimeout <= 86400)) return { kind: "error", message: `argument --drain-timeout: invalid value '${drainText}' (seconds, 0 to 86400)` };
   if (v.bind === "") return { kind: "error", message: "argument -b/--bind: expected an address" };
 
   return {
@@ -168,6 +186,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
       open: v.open ?? false,
       qr: v.qr ?? false,
       logFormat,
+      trustedProxies,
+      proxyProtocol: v["proxy-protocol"] ?? false,
+      drainTimeout,
     },
   };
 }

@@ -48,6 +48,17 @@ export function readPasswordFile(path: string): { readonly password: string } | 
  * running system (the port is taken).
  */
 export function createServer(options: CliOptions, host: string, Handler: RequestHandlerClass, bind = true): ServerOrError {
+  const made = createBareServer(options, host, Handler, bind);
+  if ("server" in made) {
+    // Set before the listener is made (on first use, after construction): --proxy-protocol decides its kind.
+    made.server.trustedProxies = Object.freeze([...options.trustedProxies]);
+    made.server.proxyProtocol = options.proxyProtocol;
+    made.server.drainTimeout = options.drainTimeout;
+  }
+  return made;
+}
+
+function createBareServer(options: CliOptions, host: string, Handler: RequestHandlerClass, bind: boolean): ServerOrError {
   if (options.tlsCert === undefined) return { server: new ThreadingHTTPServer([host, options.port], Handler, bind) };
   // Without a password file, a terminal is asked (only if the key is encrypted), as OpenSSL asks for CPython;
   // not with --workers, where each process would ask in turn.

@@ -15,20 +15,9 @@ import { HttpConnection } from "../server/http-connection.js";
 import type { RequestBody } from "../server/request-body.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import { SETTLED, type ResponseWriter } from "../server/response-writer.js";
-import { HANDLER_DEFAULTS, type HandlerAttributes } from "./handler-attributes.js";
+import { DO_NAMES, HANDLER_DEFAULTS, type HandlerAttributes } from "./handler-attributes.js";
 
 const ignore = (): void => {};
-
-/** `do_` names of the usual methods, so dispatch does not build a string per request. */
-const DO_NAMES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
-  GET: "do_GET",
-  HEAD: "do_HEAD",
-  POST: "do_POST",
-  PUT: "do_PUT",
-  DELETE: "do_DELETE",
-  OPTIONS: "do_OPTIONS",
-  PATCH: "do_PATCH",
-});
 
 /**
  * CPython's `BaseHTTPRequestHandler` on our HTTP/1.1 engine: one instance per
@@ -51,7 +40,9 @@ export class BaseHTTPRequestHandler {
   /** The connection (CPython's `request`). */
   readonly request: Socket;
   /** `[host, port]` of the client. */
-  readonly clientAddress: ClientAddress;
+  clientAddress: ClientAddress;
+  /** `[host, port]` of the connection's peer (the proxy, behind one); `clientAddress` is the client's, seen through trusted proxies. */
+  readonly peerAddress: ClientAddress;
   /**
    * The server that accepted the connection. A handler that uses its own
    * server class's members (Python's `self.server.db`) narrows the type:
@@ -96,7 +87,7 @@ export class BaseHTTPRequestHandler {
 
   constructor(request: Socket, clientAddress: ClientAddress, server: RequestServer) {
     this.request = request;
-    this.clientAddress = clientAddress;
+    this.clientAddress = this.peerAddress = clientAddress;
     this.server = server;
     this.requestVersion = this.defaultRequestVersion;
     this.#conn = new HttpConnection(request, this);
@@ -220,6 +211,8 @@ export class BaseHTTPRequestHandler {
     this.requestVersion = read.version;
     this.headers = this.MessageClass === HeaderMap ? read.headers : new this.MessageClass(read.headers);
     this.rfile = this.#conn.accept(read);
+    // Behind a trusted proxy, the client is the one its Forwarded / X-Forwarded-For names (the server's hook).
+    if (this.server.forwardedFor !== undefined) this.clientAddress = this.server.forwardedFor(this.peerAddress, this.headers) ?? this.peerAddress;
     this.closeConnection = !persists(versionNumber(read.version), versionNumber(this.protocolVersion), connectionField(this.headers), read.http09);
     return true;
   }

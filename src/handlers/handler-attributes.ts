@@ -69,3 +69,15 @@ export const HANDLER_DEFAULTS: Readonly<HandlerAttributes> = Object.freeze({
   maxHeaderBytes: 64 * 1024,
   monthname: Object.freeze([null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]),
 });
+
+/** `do_` names of the usual methods, so dispatch does not build a string per request. */
+export const DO_NAMES: Readonly<Record<string, string>> = Object.assign(Object.create(null) as Record<string, string>, {
+  GET: "do_GET",
+  HEAD: "do_HEAD",
+  POST: "do_POST",
+  PUT: "do_PUT",
+  DELETE: "do_DELETE",
+  OPTIONS: "do_OPTIONS",
+  PATCH: "do_PATCH",
+});
+

@@ -78,4 +78,20 @@ export class AcceptQueue {
   destroyAll(): void {
     for (const [socket] of this.#items.splice(0)) socket.destroy();
   }
+
+  /** Calls `start` now and at each wake-up (connections arrived), until `stop()` holds at one. */
+  runUntil(start: () => void, stop: () => boolean): Promise<void> {
+    start();
+    return new Promise((resolve) => {
+      const wait = (): void => {
+        if (stop()) resolve();
+        else
+          this.onWake(() => {
+            start();
+            wait();
+          });
+      };
+      wait();
+    });
+  }
 }

@@ -34,6 +34,8 @@ export interface ConnectionPeer {
   readonly maxHeaderBytes: number;
   /** Logs a server-side problem (CPython's `log_error`). */
   logError(format: string, ...args: number[]): void;
+  /** The server: once it is closing (draining), responses announce `Connection: close`. */
+  readonly server: { readonly closing: boolean };
 }
 
 /** Requests served back to back from buffered bytes before a connection lets the others have a turn. */
@@ -270,6 +272,9 @@ export class HttpConnection {
     const head = this.response;
     if (head.omitted) return SETTLED;
     const peer = this.#peer;
+    // A draining server answers what still arrives on kept-alive connections, and says it closes
+    // them, so a load balancer sends the next request elsewhere instead of meeting a reset.
+    if (peer.server.closing) peer.closeConnection = true;
     const closing = peer.closeConnection || this.#mustClose;
     const framing = head.end(method, versionNumber(requestVersion), versionNumber(protocolVersion), closing);
     if (framing.mode === "raw" && !closing) peer.closeConnection = true;

@@ -6,6 +6,10 @@ import { isClientGone } from "./errors.js";
 import { closeGracefully } from "./linger.js";
 import { ConnectionGate, defaultMaxConnections } from "./connection-gate.js";
 import { formatLogDate } from "../wire/http-date.js";
+import type { HeaderMap } from "../wire/header-map.js";
+import { closeListener, listenOn } from "./listen.js";
+import { proxiedSource, readProxyHeader } from "./proxy-header-reader.js";
+import { trustedClient } from "./trusted-proxies.js";
 import type { ClientAddress, RequestHandlerClass, RequestServer } from "./request-server.js";
 import { serverNameFor } from "./server-name.js";
 
@@ -41,21 +45,24 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Listen backlog (CPython: 5; Node's and nginx's 511 suits a file server better). */
   declare requestQueueSize: number;
   /**
-   * Seconds `serverClose()` lets responses in progress finish before it closes
-   * their connections (default 10, as the command line's SIGTERM); null waits
-   * for ever. A handler streaming without end (server-sent events) should end
-   * when it sees `this.server.closing`.
+   * Seconds `serverClose()` lets responses in progress finish before it closes their connections
+   * (default 10, as the command line's SIGTERM); null waits for ever. A handler streaming without
+   * end (server-sent events) should end when it sees `this.server.closing`.
    */
   declare drainTimeout: number | null;
   /** Serves connections concurrently (ThreadingHTTPServer) or one after another. */
   declare handlesConcurrently: boolean;
   /**
-   * Connections open at once (queued, served, closing); past it a connection
-   * is answered 503 with Retry-After and closed, so the process never runs
-   * out of descriptors on accept. Default: half the descriptor limit, less
-   * 16 (see `defaultMaxConnections`); null: no cap.
+   * Connections open at once (queued, served, closing); past it a connection is answered 503 with
+   * Retry-After and closed, so the process never runs out of descriptors on accept. Default: half
+   * the descriptor limit, less 16 (see `defaultMaxConnections`); null: no cap.
    */
   declare maxConnections: number | null;
+  /** Proxies whose `Forwarded` / `X-Forwarded-For` name the client (CIDR ranges, addresses, `loopback`); empty: none. */
+  declare trustedProxies: readonly string[];
+  /** Connections begin with a PROXY protocol header (v1 or v2; HAProxy `send-proxy`), read within `proxyProtocolTimeout` seconds; without one they are closed. */
+  declare proxyProtocol: boolean;
+  declare proxyProtocolTimeout: number;
 
   #listener: net.Server | null = null;
   /** Accepted, not yet served. */
@@ -120,14 +127,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   async serverBind(): Promise<void> {
     const [host, port] = this.serverAddress;
     const listener = this.listener;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      listener.once("error", onError);
-      listener.listen({ host, port, backlog: this.requestQueueSize, ipv6Only: false }, () => {
-        listener.off("error", onError);
-        resolve();
-      });
-    });
+    await listenOn(listener, host, port, this.requestQueueSize);
     if (this.#closed) {
       // serverClose() came while binding: do not leave the port open behind it.
       listener.close();
@@ -165,7 +165,16 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       return;
     }
     if (!this.#gate.admit(socket, this.maxConnections)) return;
-    const address: ClientAddress = [socket.remoteAddress ?? "", socket.remotePort ?? 0];
+    // A TLS socket had its PROXY header read before its handshake (https-server.ts).
+    if (this.proxyProtocol && !("encrypted" in socket)) {
+      void readProxyHeader(socket, this.proxyProtocolTimeout * 1000).then((ok) => ok && this.#enqueue(socket));
+      return;
+    }
+    this.#enqueue(socket);
+  }
+
+  #enqueue(socket: Socket): void {
+    const address: ClientAddress = proxiedSource(socket) ?? [socket.remoteAddress ?? "", socket.remotePort ?? 0];
     // Served at once by a concurrent server that is serving; otherwise it waits, and
     // leaves the queue if its client gives up.
     const now = this.#serving && this.handlesConcurrently;
@@ -224,17 +233,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     }, Math.max(1, pollInterval * 1000));
     try {
       if (this.handlesConcurrently) {
-        this.#startQueued();
-        await new Promise<void>((resolve) => {
-          const wait = (): void => {
-            if (this.#shutdownRequested || this.#closed) resolve();
-            else this.#queue.onWake(() => {
-              this.#startQueued();
-              wait();
-            });
-          };
-          wait();
-        });
+        await this.#queue.runUntil(() => this.#startQueued(), () => this.#shutdownRequested || this.#closed);
       } else {
         for (;;) {
           const item = await this.#nextConnection(null);
@@ -286,6 +285,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   /** Reports, once a second at most, that connections are being refused (stderr). */
   logOverload(message: string): void {
     process.stderr.write(`- - [${formatLogDate()}] ${message}\n`);
+  }
+
+  /** The client of a request behind `trustedProxies` (a hook: override to read other headers); null: the peer is the client. */
+  forwardedFor(peer: ClientAddress, headers: HeaderMap): ClientAddress | null {
+    return trustedClient(this.trustedProxies, peer, headers);
   }
 
   /** Return false to refuse a connection before any byte is read. */
@@ -362,11 +366,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     this.#closing = true;
     this.#closed = true;
     this.#queue.wake();
-    const listener = this.#listener;
-    const closed = new Promise<void>((resolve) => {
-      if (listener === null || !listener.listening) resolve();
-      else listener.close(() => resolve());
-    });
+    const closed = closeListener(this.#listener);
     this.closeIdleConnections();
     // Past the drain deadline, what still runs (a stream without end) is cut.
     const deadline = this.drainTimeout;
@@ -385,10 +385,15 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   }
 }
 
-HTTPServer.prototype.requestQueueSize = 511;
-HTTPServer.prototype.drainTimeout = 10;
-HTTPServer.prototype.handlesConcurrently = false;
-HTTPServer.prototype.maxConnections = defaultMaxConnections();
+Object.assign(HTTPServer.prototype, {
+  requestQueueSize: 511,
+  drainTimeout: 10,
+  handlesConcurrently: false,
+  maxConnections: defaultMaxConnections(),
+  trustedProxies: Object.freeze([]),
+  proxyProtocol: false,
+  proxyProtocolTimeout: 5,
+});
 
 /** `HTTPServer` that serves every connection at once (on the event loop, not threads). */
 export class ThreadingHTTPServer extends HTTPServer {}

@@ -1,6 +1,8 @@
 import type { Server as NetServer, Socket } from "node:net";
+import net from "node:net";
 import tls, { type TLSSocket } from "node:tls";
 import { HTTPServer } from "./http-server.js";
+import { readProxyHeader } from "./proxy-header-reader.js";
 import type { RequestHandlerClass } from "./request-server.js";
 import { loadCredentials, secureContextOptions, type HTTPSServerOptions, type TlsCredentials } from "./tls-credentials.js";
 
@@ -118,7 +120,13 @@ export class HTTPSServer extends HTTPServer {
       // Node leaves a socket whose handshake timed out open: never leak it, whatever a subclass did.
       if (!socket.destroyed) socket.destroy();
     });
-    return server;
+    if (!this.proxyProtocol) return server;
+    // The PROXY header comes before the ClientHello: a plain listener reads it, then hands the
+    // connection (the bytes after the header put back) to the TLS server, which never listens itself.
+    return net.createServer({ pauseOnConnect: false }, (raw) => {
+      raw.on("error", () => {});
+      void readProxyHeader(raw, this.proxyProtocolTimeout * 1000).then((ok) => ok && server.emit("connection", raw));
+    });
   }
 
   /** Stops serving (see HTTPServer); the key and password are dropped if the server never bound. */

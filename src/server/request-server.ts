@@ -1,4 +1,5 @@
 import type { Socket } from "node:net";
+import type { HeaderMap } from "../wire/header-map.js";
 
 /** `[host, port]` of a peer, as CPython's `client_address` (IPv6 hosts without brackets). */
 export type ClientAddress = readonly [host: string, port: number];
@@ -19,6 +20,8 @@ export interface RequestServer {
   readonly closing: boolean;
   /** Reports an exception raised while handling a request (on stderr by default). */
   handleError(request: Socket, clientAddress: ClientAddress, error: unknown): void;
+  /** The client of a request seen through trusted proxies (`Forwarded`, `X-Forwarded-For`), or null: the peer is the client. */
+  forwardedFor?(peer: ClientAddress, headers: HeaderMap): ClientAddress | null;
   /** A handler ran out of file descriptors: the server backs off taking new connections for a moment. */
   noteDescriptorShortage?(): void;
 }

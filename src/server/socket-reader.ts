@@ -26,6 +26,8 @@ export class SocketReader {
     this.#socket = socket;
     this.#highWaterMark = highWaterMark;
     socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    // A socket left paused by what read before HTTP (a PROXY protocol header) flows again now.
+    if (socket.isPaused()) socket.resume();
     socket.on("end", () => this.#onEnd());
     socket.on("close", () => this.#onEnd());
     socket.on("timeout", () => {
