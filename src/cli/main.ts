@@ -129,6 +129,8 @@ async function serve(options: CliOptions): Promise<number> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // A worker leaves SIGHUP to the primary (a rolling replacement), even when a terminal sends it to the group.
+  if (worker) process.on("SIGHUP", () => {});
 
   await server.serveForever();
   await server.serverClose();

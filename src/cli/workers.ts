@@ -47,7 +47,9 @@ export interface PrimaryHooks {
  * Runs `count` copies of this command as node:cluster workers sharing one
  * listening socket. The kernel spreads connections over them
  * (SCHED_NONE: no round trip through the primary per connection). A worker
- * that dies is replaced; Ctrl-C or SIGTERM stops them all gracefully.
+ * that dies is replaced; SIGHUP replaces them all, one at a time, each new
+ * one listening before the old one drains; Ctrl-C or SIGTERM stops them all
+ * gracefully.
  */
 export async function runPrimary(count: number, host: string, port: number, hooks: PrimaryHooks): Promise<number> {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
@@ -79,11 +81,40 @@ export async function runPrimary(count: number, host: string, port: number, hook
   }
   hooks.banner(host, chosen);
 
-  cluster.on("exit", (_w, code, signal) => {
-    if (!stopping) {
+  const retiring = new Set<Worker>();
+  cluster.on("exit", (w, code, signal) => {
+    if (!stopping && !retiring.delete(w)) {
       process.stderr.write(`simplehttp: a worker stopped (${signal ?? `status ${code}`}); starting another\n`);
       fork();
     }
+  });
+
+  // SIGHUP: a rolling replacement (new code, new certificates) without closing the listening
+  // socket: each worker in turn is replaced by a new one that listens first, then drains and exits.
+  let rolling = false;
+  process.on("SIGHUP", () => {
+    if (rolling || stopping) return;
+    rolling = true;
+    void (async () => {
+      process.stderr.write(`simplehttp: SIGHUP: replacing ${workers.size} workers one at a time\n`);
+      for (const old of [...workers]) {
+        if (stopping) break;
+        const fresh = fork();
+        const up = await new Promise<boolean>((resolve) => {
+          fresh.once("listening", () => resolve(true));
+          fresh.once("exit", () => resolve(false));
+        });
+        if (!up) {
+          process.stderr.write("simplehttp: a new worker did not start; the others are kept\n");
+          break;
+        }
+        retiring.add(old);
+        const gone = new Promise<void>((resolve) => (old.isDead() ? resolve() : old.once("exit", () => resolve())));
+        old.process.kill("SIGTERM");
+        await gone;
+      }
+      rolling = false;
+    })();
   });
 
   return new Promise<number>((resolve) => {

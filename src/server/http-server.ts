@@ -3,7 +3,7 @@ import { AcceptQueue, type Accepted } from "./accept-queue.js";
 import { ActiveConnections } from "./active-connections.js";
 import { errorReport } from "../python/error-report.js";
 import { isClientGone } from "./errors.js";
-import { closeGracefully } from "./linger.js";
+import { closeGracefully, IDLE_GRACE_MS } from "./linger.js";
 import { ConnectionGate, defaultMaxConnections } from "./connection-gate.js";
 import { formatLogDate } from "../wire/http-date.js";
 import type { HeaderMap } from "../wire/header-map.js";
@@ -113,13 +113,9 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     return server;
   }
 
-  /**
-   * Makes the listening server, on first use; `onSocket` receives each
-   * connection ready for HTTP. Overridden for TLS.
-   */
+  /** Makes the listening server, on first use; `onSocket` receives each connection ready for HTTP. Overridden for TLS. */
   protected createListener(onSocket: (socket: Socket) => void): net.Server {
-    // allowHalfOpen: a client may shut down its sending side after the request
-    // and still read the response (`printf ... | nc`); we end our side ourselves.
+    // allowHalfOpen: a client may shut down its sending side after the request and still read the response.
     return net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, onSocket);
   }
 
@@ -351,11 +347,10 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
   }
 
   /**
-   * Stops accepting, closes idle connections, lets requests in progress
-   * finish (for up to `drainTimeout` seconds, then closes their connections),
-   * and resolves when every connection has ended. Calling it again
-   * returns the same promise: a second call (the command line's, after
-   * `serveForever()` returns) waits for the same drain instead of ending early.
+   * Stops accepting, closes idle connections (after a second in which a request arriving on one is
+   * answered with `Connection: close`), lets requests in progress finish (for up to `drainTimeout`
+   * seconds, then closes their connections), and resolves when every connection has ended. A second
+   * call returns the same promise (the command line's, after `serveForever()`, waits for the same drain).
    */
   serverClose(): Promise<void> {
     this.#closeDone ??= this.#close();
@@ -367,7 +362,9 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     this.#closed = true;
     this.#queue.wake();
     const closed = closeListener(this.#listener);
-    this.closeIdleConnections();
+    // Kept-alive connections stay a moment: a request already on its way (a load balancer reusing
+    // the connection) is answered, with Connection: close, instead of meeting a reset.
+    const idle = setTimeout(() => this.closeIdleConnections(), Math.min(IDLE_GRACE_MS, (this.drainTimeout ?? Infinity) * 1000));
     // Past the drain deadline, what still runs (a stream without end) is cut.
     const deadline = this.drainTimeout;
     const timer = deadline === null ? null : setTimeout(() => this.closeAllConnections(), Math.max(0, deadline) * 1000);
@@ -375,6 +372,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
       await closed;
       await this.#active.whenEmpty();
     } finally {
+      clearTimeout(idle);
       if (timer !== null) clearTimeout(timer);
     }
   }

@@ -1,5 +1,8 @@
 import type { Socket } from "node:net";
 
+/** How long a closing server keeps idle kept-alive connections open for a request already on its way. */
+export const IDLE_GRACE_MS = 1000;
+
 /** How long a gracefully closing connection may stay before it is destroyed. */
 export const LINGER_MS = 2000;
 
