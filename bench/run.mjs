@@ -34,8 +34,9 @@ const USAGE = `usage: node bench/run.mjs [options]
                    BENCH_WARMUP; 0 for none): JIT compilers (Node, and V8's background
                    compiler threads on the server's one CPU) are measured warm, as in use
   --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-baseline,
-                   simplehttp-workers, nginx-1w, nginx-tuned, python, sirv, http-server,
-                   canned-net, canned-http); simplehttp matches simplehttp-baseline too
+                   simplehttp-workers, nginx-1w, nginx-tuned, simplehttp-via-nginx, python, sirv,
+                   http-server, canned-net, canned-http); simplehttp matches the other
+                   simplehttp columns too
   --cells LIST     comma-separated cells to run, from a,b,c,d,e,f,g,h,i,j (default all;
                    f, the RSS after load, is taken after all the others)
   --no-install     never apt-get/npm install missing peers or load generators
@@ -567,7 +568,7 @@ async function main() {
 
   // Peers.
   const nginx = { bin: null, note: null, version: null };
-  if (wants('nginx-1w') || wants('nginx-tuned')) {
+  if (wants('nginx-1w') || wants('nginx-tuned') || wants('simplehttp-via-nginx')) {
     const n = ensureDebian('nginx', ['nginx-light', 'nginx'], { noInstall: opts.noInstall });
     Object.assign(nginx, n);
     if (n.installed) notes.push(`${n.note} (Debian may also have started its own nginx service; this benchmark does not use or stop it)`);

@@ -184,6 +184,20 @@ export function serverDefs(ctx) {
     nginx('nginx-1w', false),
     nginx('nginx-tuned', true),
     {
+      // simplehttp behind nginx (the README's Deploying config): against nginx-1w, the cost of the extra hop.
+      name: 'simplehttp-via-nginx',
+      version: `${simplehttpVersion}, nginx ${ctx.nginx.version ?? '?'}`,
+      flags: `node bench/via-nginx.mjs: nginx (nginx-1w's settings, proxy_pass with an upstream keepalive of 64, HTTP/1.1) in front of node dist/cli.js -q --trusted-proxy 127.0.0.1 on another port; both share taskset -c ${ctx.serverCpu ?? '?'}`,
+      available() {
+        if (!ctx.nginx.bin) return { ok: false, note: ctx.nginx.note };
+        return fs.existsSync(cli) ? { ok: true } : { ok: false, note: 'dist/cli.js does not exist yet (run npm run build)' };
+      },
+      supports: all,
+      start(port) {
+        return spawnServer(ctx, 'simplehttp-via-nginx', process.execPath, [path.join(ctx.benchDir, 'via-nginx.mjs'), String(port), ctx.fixture, ctx.nginx.bin, path.join(ctx.tmp, 'via-nginx'), cli]);
+      },
+    },
+    {
       name: 'python',
       version: ctx.python.version,
       flags: 'python3 -m http.server -b 127.0.0.1 -d <fixture> <port> (its defaults: ThreadingHTTPServer, HTTP/1.0; stderr log to /dev/null; no ETag, no ranges, no compression)',
