@@ -89,7 +89,10 @@ const SLASH_END = /(\/|%2f|%2F)$/;
 export function planFileResponse<S extends StatLike>(request: FileRequest<S>): FilePlan<S> {
   const site = request.site;
   if (site === undefined) return planPath(request);
-  if (site.hideDotfiles && isDotPath(request.path.slice(site.root.length))) return NOT_FOUND;
+  // Most paths hold no "/." at all: tested in place, without slicing the path.
+  const from = site.root.length;
+  const dotted = request.path.charCodeAt(from) === 0x2e || request.path.includes("/.", from);
+  if (site.hideDotfiles && dotted && isDotPath(request.path.slice(from))) return NOT_FOUND;
   let plan = confined(planPath(request), site);
   if (plan.kind === "not-found" && site.fallback !== null && !hasExtension(splitTarget(request.target).path)) {
     const path = joinPath(site.root, site.fallback);

@@ -11,9 +11,10 @@
  *   the other; a download resumed on the other with If-Range is byte-exact.
  * - HAProxy with `send-proxy-v2` and `send-proxy` (v1): the client's address
  *   arrives in the PROXY header.
- * - A rolling restart through nginx: 200 requests a second while each
- *   instance in turn gets SIGTERM and is started again on its port; no
- *   request fails, no body is cut (each is hashed).
+ * - A rolling restart through nginx: 200 requests a second for 10 s while
+ *   each instance in turn gets SIGTERM and is started again on its port; the
+ *   same with one instance of `--workers 2` getting SIGHUP; no request
+ *   fails, no body is cut (each is hashed).
  *
  * In CI (CI=true) a missing nginx or haproxy is a failure; elsewhere the
  * tests are skipped. .ci/run installs both.
@@ -208,31 +209,10 @@ describe("behind nginx", { skip: skipNginx }, () => {
     assert.equal(createHash("sha256").update(Buffer.concat([head, rest.body])).digest("hex"), BIG_SHA);
   });
 
-  it("a rolling restart under 200 requests a second: no request fails, no body is cut", async () => {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-    const failures: string[] = [];
-    let done = 0;
-    let running = true;
-    const load = (async () => {
-      const inflight = new Set<Promise<void>>();
-      while (running) {
-        const p = get(port, "/big.bin", {}, "127.0.0.2", agent)
-          .then((r) => {
-            if (r.status !== 200) failures.push(`status ${r.status}`);
-            else if (createHash("sha256").update(r.body).digest("hex") !== BIG_SHA) failures.push(`body of ${r.body.length} bytes`);
-            done++;
-          })
-          .catch((err: Error) => {
-            failures.push(err.message);
-          });
-        inflight.add(p);
-        void p.finally(() => inflight.delete(p));
-        await sleep(5); // 200 a second
-      }
-      await Promise.all(inflight);
-    })();
+  it("a rolling restart under 200 requests a second for 10 s: no request fails, no body is cut", async () => {
+    const load = loadThrough(port);
     for (const which of ["a", "b"] as const) {
-      await sleep(2000);
+      await sleep(3000);
       const old = which === "a" ? a : b;
       const exit = await old.stop("SIGTERM");
       assert.equal(exit.code, 0, `instance ${which} drains and exits 0`);
@@ -241,12 +221,74 @@ describe("behind nginx", { skip: skipNginx }, () => {
       if (which === "a") a = again;
       else b = again;
     }
-    await sleep(2000);
-    running = false;
-    await load;
-    agent.destroy();
+    await sleep(3000);
+    const { failures, done } = await load.stop();
     assert.deepEqual(failures, []);
-    assert.ok(done >= 1000, `${done} requests completed`);
+    assert.ok(done >= 1500, `${done} requests completed`);
+  });
+});
+
+/**
+ * 200 GETs of big.bin a second through `port` (kept-alive connections) until
+ * `stop()`: how many completed, and every failure (a status, a cut or changed
+ * body, an error).
+ */
+function loadThrough(port: number): { stop(): Promise<{ failures: string[]; done: number }> } {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  const failures: string[] = [];
+  let done = 0;
+  let running = true;
+  const loop = (async () => {
+    const inflight = new Set<Promise<void>>();
+    while (running) {
+      const p = get(port, "/big.bin", {}, "127.0.0.2", agent)
+        .then((r) => {
+          if (r.status !== 200) failures.push(`status ${r.status}`);
+          else if (createHash("sha256").update(r.body).digest("hex") !== BIG_SHA) failures.push(`body of ${r.body.length} bytes`);
+          done++;
+        })
+        .catch((err: Error) => {
+          failures.push(err.message);
+        });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+      await sleep(5); // 200 a second
+    }
+    await Promise.all(inflight);
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      agent.destroy();
+      return { failures, done };
+    },
+  };
+}
+
+describe("behind nginx, --workers 2 and SIGHUP", { skip: skipNginx }, () => {
+  it("every worker replaced under 200 requests a second for 10 s through nginx: no request fails", async () => {
+    const cli = await instance(0, ["-q", "--workers", "2"]);
+    const port = await freePort();
+    const prefix = path.join(dir, "nginx-workers");
+    mkdirSync(prefix, { recursive: true });
+    const conf = path.join(prefix, "nginx.conf");
+    writeFileSync(conf, nginxConf(port, [cli.port], prefix));
+    const nginx = await startDaemon(NGINX as string, ["-p", prefix, "-c", conf, "-e", path.join(prefix, "error.log")], port);
+    try {
+      const load = loadThrough(port);
+      await sleep(3000);
+      process.kill(cli.pid, "SIGHUP");
+      await sleep(7000);
+      const { failures, done } = await load.stop();
+      assert.match(cli.stderr(), /SIGHUP: replacing 2 workers one at a time/);
+      assert.ok(!cli.stderr().includes("a worker stopped"), cli.stderr());
+      assert.deepEqual(failures, []);
+      assert.ok(done >= 1500, `${done} requests completed`);
+    } finally {
+      await stopDaemon(nginx, "SIGQUIT");
+      await cli.stop("SIGTERM");
+    }
   });
 });
 
