@@ -33,7 +33,7 @@ export interface FileRequest<S extends StatLike> {
   /** The file system: a path's stat, or null when nothing usable is there. */
   readonly stat: (path: string) => S | null;
   /** Beyond CPython, for the command line: what is shared, and what stands in for a missing page. */
-  readonly site?: SiteRules;
+  readonly site?: SiteRules | undefined;
 }
 
 /** The command line's rules for a shared folder (the library's default is none of them). */

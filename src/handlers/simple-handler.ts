@@ -144,7 +144,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       const site = this.dotfiles === "allow" && this.followLinks && this.fallback === null ? undefined : this.#siteRules();
       // An absolute-form target (its request line's target does not start with "/") redirects with its scheme and host, as CPython's.
       const target = this.requestline.charCodeAt((this.command ?? "").length + 1) === 0x2f ? this.path : (absoluteFormTarget(this.requestline) ?? this.path);
-      plan = planFileResponse({ target, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, ...(site ? { site } : {}) });
+      // One shape of request whether or not there are site rules (no spread per request).
+      plan = planFileResponse({ target, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, site });
     } catch (err) {
       return Promise.reject(err);
     }
