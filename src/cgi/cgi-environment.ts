@@ -33,6 +33,8 @@ export interface CgiRequestFacts {
   /** The query, undecoded, without its `?`. */
   readonly queryString: string;
   readonly remoteAddr: string;
+  /** `https` over TLS or behind a trusted proxy that says so: then `HTTPS=on` and `REQUEST_SCHEME=https`, as Apache sets them. */
+  readonly scheme?: "http" | "https";
   readonly headers: CgiHeaderSource;
 }
 
@@ -118,6 +120,7 @@ export function buildCgiEnvironment(base: Readonly<Record<string, string | undef
     QUERY_STRING: facts.queryString,
     REMOTE_ADDR: facts.remoteAddr,
     REMOTE_HOST: "",
+    ...(facts.scheme === "https" ? { HTTPS: "on", REQUEST_SCHEME: "https" } : {}),
     ...authVariables(h.get("authorization")),
     CONTENT_TYPE: headerValueForEnv(h.get("content-type") ?? "text/plain"),
     CONTENT_LENGTH: facts.contentLength ?? (h.get("content-length") || ""),

@@ -381,6 +381,11 @@ export class BaseHTTPRequestHandler {
     return formatLogDate(Date.now(), this.monthname === HANDLER_DEFAULTS.monthname ? undefined : this.monthname);
   }
 
+  /** `https` over TLS, or when a trusted proxy says the client used it; else `http` (read on use: no cost per request). */
+  get scheme(): "http" | "https" {
+    return this.server.forwardedScheme?.(this.peerAddress, this.headers) ?? ("encrypted" in this.request ? "https" : "http");
+  }
+
   /** The client's IP address (no name lookup). */
   addressString(): string {
     return this.clientAddress[0];

@@ -223,6 +223,7 @@ export class CGIHTTPRequestHandler extends SimpleHTTPRequestHandler {
       scriptName,
       queryString: query,
       remoteAddr: this.clientAddress[0],
+      scheme: this.scheme,
       headers: this.headers,
       ...(spool ? { contentLength: String(spool.size) } : {}),
     });

@@ -9,7 +9,7 @@ import { formatLogDate } from "../wire/http-date.js";
 import type { HeaderMap } from "../wire/header-map.js";
 import { closeListener, listenOn } from "./listen.js";
 import { proxiedSource, readProxyHeader } from "./proxy-header-reader.js";
-import { trustedClient } from "./trusted-proxies.js";
+import { trustedClient, trustedScheme } from "./trusted-proxies.js";
 import type { ClientAddress, RequestHandlerClass, RequestServer } from "./request-server.js";
 import { serverNameFor } from "./server-name.js";
 
@@ -18,16 +18,14 @@ const ignore = (): void => {};
 /**
  * CPython's `HTTPServer` (socketserver's TCPServer lifecycle) on `node:net`.
  *
- * Construction binds and listens, once the constructors have returned (a
- * subclass's fields are set by then): `await server.ready`, or use
- * `await HTTPServer.create(...)`; port 0 gives a real port, readable as
- * `serverPort` before serving. Connections that arrive before
- * `serveForever()` or `handleRequest()` wait, as in a listen backlog.
+ * Construction binds and listens once the constructors have returned (a subclass's fields are set
+ * by then): `await server.ready`, or `await HTTPServer.create(...)`; port 0 gives a real port,
+ * readable as `serverPort` before serving. Connections that arrive before `serveForever()` or
+ * `handleRequest()` wait, as in a listen backlog.
  *
- * `HTTPServer` serves one connection at a time, to its end, as CPython
- * does: a keep-alive client holds the server until it closes or idles out
- * (`keepAliveTimeout`). `ThreadingHTTPServer` serves every connection at
- * once on the event loop; the command line uses it.
+ * `HTTPServer` serves one connection at a time, to its end, as CPython does (a keep-alive client
+ * holds it until it closes or idles out); `ThreadingHTTPServer`, the command line's, serves every
+ * connection at once on the event loop.
  */
 export class HTTPServer implements RequestServer, AsyncDisposable {
   /** `[host, port]` the server is bound to (the requested address until bound). */
@@ -288,6 +286,11 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     return trustedClient(this.trustedProxies, peer, headers);
   }
 
+  /** The scheme behind `trustedProxies` (`X-Forwarded-Proto`, `Forwarded: proto=`; a hook); null: none says. */
+  forwardedScheme(peer: ClientAddress, headers: HeaderMap): "http" | "https" | null {
+    return trustedScheme(this.trustedProxies, peer, headers);
+  }
+
   /** Return false to refuse a connection before any byte is read. */
   verifyRequest(_request: Socket, _clientAddress: ClientAddress): boolean | Promise<boolean> {
     return true;
@@ -315,11 +318,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     await handler.run();
   }
 
-  /**
-   * Ends a connection gracefully: our side is shut down once written out;
-   * what the client still sends is read and dropped for a moment, so a reply
-   * sent before its request was fully read is not lost to a reset.
-   */
+  /** Ends a connection gracefully (a lingering close: a reply sent before its request was fully read is not lost to a reset). */
   shutdownRequest(request: Socket): void {
     closeGracefully(request);
   }

@@ -22,6 +22,8 @@ export interface RequestServer {
   handleError(request: Socket, clientAddress: ClientAddress, error: unknown): void;
   /** The client of a request seen through trusted proxies (`Forwarded`, `X-Forwarded-For`), or null: the peer is the client. */
   forwardedFor?(peer: ClientAddress, headers: HeaderMap): ClientAddress | null;
+  /** The scheme the client used, as a trusted proxy says; null: none says. */
+  forwardedScheme?(peer: ClientAddress, headers: HeaderMap): "http" | "https" | null;
   /** A handler ran out of file descriptors: the server backs off taking new connections for a moment. */
   noteDescriptorShortage?(): void;
 }

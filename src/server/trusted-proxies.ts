@@ -1,5 +1,5 @@
 import type { HeaderMap } from "../wire/header-map.js";
-import { forwardedClient } from "../wire/forwarded.js";
+import { forwardedClient, type ForwardedClient } from "../wire/forwarded.js";
 import { parseCidrs, type Cidr } from "../wire/ip-cidr.js";
 import type { ClientAddress } from "./request-server.js";
 
@@ -13,13 +13,23 @@ const compiled = new WeakMap<readonly string[], Cidr[]>();
  * once per list (a RangeError for a bad one).
  */
 export function trustedClient(trusted: readonly string[], peer: ClientAddress, headers: HeaderMap): ClientAddress | null {
+  const fwd = forwarded(trusted, peer, headers);
+  if (fwd === null) return null;
+  return fwd.address === peer[0] ? peer : [fwd.address, 0];
+}
+
+/** The scheme the client used, as the nearest trusted proxy says (`X-Forwarded-Proto`, `Forwarded: proto=`); null when none says. */
+export function trustedScheme(trusted: readonly string[], peer: ClientAddress, headers: HeaderMap): "http" | "https" | null {
+  const scheme = forwarded(trusted, peer, headers)?.scheme;
+  return scheme === "http" || scheme === "https" ? scheme : null;
+}
+
+function forwarded(trusted: readonly string[], peer: ClientAddress, headers: HeaderMap): ForwardedClient | null {
   if (trusted.length === 0) return null;
   let ranges = compiled.get(trusted);
   if (ranges === undefined) {
     ranges = trusted.flatMap(parseCidrs);
     compiled.set(trusted, ranges);
   }
-  const fwd = forwardedClient(peer[0], (name) => headers.getAll(name), ranges);
-  if (fwd === null) return null;
-  return fwd.address === peer[0] ? peer : [fwd.address, 0];
+  return forwardedClient(peer[0], (name) => headers.getAll(name), ranges);
 }

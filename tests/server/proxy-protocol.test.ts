@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import tls from "node:tls";
 import { readFileSync } from "node:fs";
-import { ThreadingHTTPServer, ThreadingHTTPSServer } from "../../src/index.js";
+import { HeaderMap, ThreadingHTTPServer, ThreadingHTTPSServer } from "../../src/index.js";
+import { buildCgiEnvironment } from "../../src/cgi/cgi-environment.js";
 import { QuietHandler, startServer, type ServerFixture } from "../helpers/server.js";
 import { makeFixture, type Fixture } from "../helpers/tls.js";
 import { parseResponse } from "../helpers/http-response.js";
@@ -156,5 +157,42 @@ describe("trusted proxies and draining", () => {
     const res = parseResponse(Buffer.from(got, "latin1"), { closed: true });
     assert.equal(res.status, 200);
     assert.equal(res.header("connection"), "close");
+  });
+});
+
+describe("the scheme a trusted proxy says", () => {
+  class SchemeHandler extends QuietHandler {
+    override protocolVersion = "HTTP/1.1";
+    async do_GET(): Promise<void> {
+      const body = this.scheme;
+      this.sendResponse(200);
+      this.sendHeader("Content-Length", String(body.length));
+      await this.endHeaders();
+      await this.wfile.write(body);
+    }
+  }
+  let f: ServerFixture;
+  before(async () => {
+    f = await startServer(SchemeHandler);
+  });
+  after(() => f.close());
+
+  it("this.scheme is https when a trusted proxy says so (X-Forwarded-Proto, Forwarded: proto=), http otherwise", async () => {
+    const ask = async (header: string): Promise<string> => (await exchange(f.port, [`GET / HTTP/1.1\r\nHost: x\r\n${header}Connection: close\r\n\r\n`])).data.split("\r\n\r\n")[1] ?? "";
+    assert.equal(await ask("X-Forwarded-Proto: https\r\n"), "http", "nobody trusted");
+    f.server.trustedProxies = ["loopback"];
+    assert.equal(await ask("X-Forwarded-Proto: https\r\n"), "https");
+    assert.equal(await ask('Forwarded: for=198.51.100.7;proto=https\r\n'), "https");
+    assert.equal(await ask(""), "http");
+    f.server.trustedProxies = [];
+  });
+
+  it("a CGI script behind a TLS-terminating proxy gets HTTPS=on and REQUEST_SCHEME=https", () => {
+    const base = { serverSoftware: "x", serverName: "h", serverProtocol: "HTTP/1.1", serverPort: 80, requestMethod: "GET", pathInfo: "", pathTranslated: "", scriptName: "/cgi-bin/x", queryString: "", remoteAddr: "1.2.3.4", headers: new HeaderMap() };
+    const https = buildCgiEnvironment({}, { ...base, scheme: "https" });
+    assert.equal(https["HTTPS"], "on");
+    assert.equal(https["REQUEST_SCHEME"], "https");
+    const plain = buildCgiEnvironment({}, { ...base, scheme: "http" });
+    assert.equal(plain["HTTPS"], undefined, "CPython's environment otherwise");
   });
 });
