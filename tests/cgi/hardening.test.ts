@@ -12,7 +12,7 @@ import path from "node:path";
 import { startServer, type ServerFixture } from "../helpers/server.js";
 import { buildRequest, RawConnection } from "../helpers/raw-client.js";
 import { parseResponse, parseResponses } from "../helpers/http-response.js";
-import { cgiHandlerFor, eventually, makeSite, processState, shScript, type Site } from "./helpers.js";
+import { cgiHandlerFor, eventually, gone, makeSite, shScript, type Site } from "./helpers.js";
 
 // Records its pid and its child's, then waits on the child (silent).
 const SLEEPER = '#!/bin/sh\necho $$ > "$1.pid"\nsleep 300 &\necho $! > "$1.child"\nwait\n';
@@ -22,11 +22,6 @@ const LEAVER = shScript('printf \'hi\\n\'\nsleep 300 &\necho $! > "$1.child"\nex
 const BULK = shScript("head -c 1048576 /dev/zero | tr '\\0' 'a'");
 // Reads its whole input before it answers.
 const READER = "#!/bin/sh\nn=$(wc -c | tr -d ' ')\nprintf 'Content-Type: text/plain\\r\\n\\r\\n%s\\n' \"$n\"\n";
-
-function gone(pid: number): boolean {
-  const st = processState(pid);
-  return st === null || (st.state === "Z" && st.ppid !== process.pid);
-}
 
 function pidOf(file: string): number {
   return Number(readFileSync(file, "utf8").trim());

@@ -7,13 +7,16 @@
  * is made world-searchable and every script world-readable, so nobody can
  * run them (mkdtemp makes 0700 directories).
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CGIHTTPRequestHandler } from "../../src/index.js";
 import { pyFormat } from "../../src/python/py-format.js";
 import type { PyFormatArg } from "../../src/python/py-format.js";
 import { startServer, type ServerFixture, type ServerOptions } from "../helpers/server.js";
+import { processState } from "../helpers/processes.js";
+
+export { gone, processState } from "../helpers/processes.js";
 
 /** A temporary directory tree; `rm()` deletes it. */
 export interface Site {
@@ -157,19 +160,6 @@ export function openFds(): Map<number, string> {
     }
   }
   return out;
-}
-
-/** State letter of a process (`R`, `S`, `Z`, ...) and its parent, or null when it does not exist. */
-export function processState(pid: number): { state: string; ppid: number } | null {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, "latin1");
-  } catch {
-    return null;
-  }
-  // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
-  const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0] ?? "?", ppid: Number(fields[1]) };
 }
 
 /** Children of this process that are zombies (exited, not reaped). */

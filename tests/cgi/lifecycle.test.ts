@@ -8,7 +8,7 @@ import path from "node:path";
 import { startServer, type ServerFixture } from "../helpers/server.js";
 import { buildRequest, RawConnection, rawRequest } from "../helpers/raw-client.js";
 import { parseResponse, parseResponses } from "../helpers/http-response.js";
-import { cgiHandlerFor, eventually, makeSite, openFds, processState, shScript, zombieChildren, type Site } from "./helpers.js";
+import { cgiHandlerFor, eventually, gone, makeSite, openFds, processState, shScript, zombieChildren, type Site } from "./helpers.js";
 
 // Records its pid and its child's in "$1.pid" and "$1.child", then waits on the child (silent).
 const SLEEPER = '#!/bin/sh\necho $$ > "$1.pid"\nsleep 300 &\necho $! > "$1.child"\nwait\n';
@@ -16,12 +16,6 @@ const SLEEPER = '#!/bin/sh\necho $$ > "$1.pid"\nsleep 300 &\necho $! > "$1.child
 const STREAMER = shScript('echo $$ > "$1.pid"\nsleep 300 &\necho $! > "$1.child"\nwhile :; do echo line; done');
 // A header, some body, then silence.
 const STALLER = shScript('echo $$ > "$1.pid"\nprintf \'start\\n\'\nsleep 300 &\necho $! > "$1.child"\nwait');
-
-/** True when the process is gone (or a zombie that is not ours to reap). */
-function gone(pid: number): boolean {
-  const st = processState(pid);
-  return st === null || (st.state === "Z" && st.ppid !== process.pid);
-}
 
 function pidsOf(base: string): number[] {
   return [".pid", ".child"].map((ext) => Number(readFileSync(base + ext, "utf8").trim()));

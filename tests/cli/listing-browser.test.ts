@@ -9,15 +9,14 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProgram, startCli, type RunningCli } from "./helpers.js";
+import { startCli, type RunningCli } from "./helpers.js";
+import { chromiumSkip, runChromium } from "../helpers/chromium.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const inCI = (process.env["CI"] ?? "") !== "" && process.env["CI"] !== "false" && process.env["CI"] !== "0";
-const skip = CHROMIUM === undefined && !inCI ? "chromium is not installed (apt-get install chromium); required when CI=true" : false;
+const skip = chromiumSkip;
 
 /** Where the screenshots go: build-test/screenshots/ beside this compiled test. */
 const SHOTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "screenshots");
@@ -88,20 +87,8 @@ after(async () => {
 });
 
 /** Runs headless Chromium with a fresh profile and `args`; returns stdout. */
-async function chromium(args: readonly string[]): Promise<string> {
-  assert.ok(CHROMIUM, "chromium must be installed when CI is set (Debian package: chromium)");
-  const profile = mkdtempSync(path.join(os.tmpdir(), "simplehttp-chromium-"));
-  try {
-    const r = await runProgram(
-      CHROMIUM,
-      ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, ...args],
-      60_000,
-    );
-    assert.equal(r.code, 0, `chromium exited ${r.code ?? r.signal}: ${r.stderr.slice(-2000)}`);
-    return r.stdout.toString("utf8");
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
+function chromium(args: readonly string[]): Promise<string> {
+  return runChromium(args, 60_000);
 }
 
 interface Checked {

@@ -7,11 +7,12 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, openSync, closeSync, ftruncateSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, openSync, closeSync, ftruncateSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startCli } from "./helpers.js";
 import { cliCommand } from "../helpers/real-clients.js";
+import { childrenOf } from "../helpers/processes.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "simplehttp-drain-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,23 +21,6 @@ const SIZE = 48 * 1024 * 1024;
 const fd = openSync(path.join(dir, "big.bin"), "w");
 ftruncateSync(fd, SIZE); // sparse: 48 MiB of zeros, nothing written to disk
 closeSync(fd);
-
-/** The primary's children (the workers), from /proc (no procps needed). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppid === pid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 describe("SIGTERM with --workers", () => {
   it("a download in progress finishes whole, though every process of the group got SIGTERM, and the command exits 0", async () => {

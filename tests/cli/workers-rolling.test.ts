@@ -6,31 +6,17 @@
  */
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { startCli } from "./helpers.js";
 import { cliCommand } from "../helpers/real-clients.js";
+import { childrenOf } from "../helpers/processes.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "simplehttp-rolling-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 writeFileSync(path.join(dir, "hello.txt"), "hello\n");
-
-/** The primary's children (the workers), from /proc. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(name));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out.sort();
-}
 
 function get(port: number, agent: http.Agent | false): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -13,15 +13,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { runProgram, startCli, waitFor, type RunningCli } from "../cli/helpers.js";
+import { startCli, waitFor, type RunningCli } from "../cli/helpers.js";
+import { chromiumSkip, runChromium } from "../helpers/chromium.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
-const inCI = (process.env["CI"] ?? "") !== "" && process.env["CI"] !== "false" && process.env["CI"] !== "0";
-const skip = CHROMIUM === undefined && !inCI ? "chromium is not installed (apt-get install chromium); required when CI=true" : false;
+const skip = chromiumSkip;
 
 /**
  * The repository root: the first directory above this file holding
@@ -71,33 +70,8 @@ function serve(args: readonly string[]): Promise<RunningCli> {
 }
 
 /** Loads `url` in headless Chromium with a fresh profile and returns the DOM it dumped. */
-async function dumpDom(url: string): Promise<string> {
-  assert.ok(CHROMIUM, "chromium must be installed when CI is set (Debian package: chromium)");
-  const profile = tempDir("simplehttp-chromium-");
-  try {
-    const r = await runProgram(
-      CHROMIUM,
-      [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--autoplay-policy=no-user-gesture-required",
-        "--virtual-time-budget=10000",
-        `--user-data-dir=${profile}`,
-        "--dump-dom",
-        url,
-      ],
-      30_000,
-    );
-    assert.equal(r.code, 0, `chromium exited ${r.code ?? r.signal}: ${r.stderr.slice(-2000)}`);
-    return r.stdout.toString("utf8");
-  } finally {
-    removeDir(profile);
-  }
+function dumpDom(url: string): Promise<string> {
+  return runChromium(["--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=10000", "--dump-dom", url], 30_000);
 }
 
 /** The text of `<pre id="ID">` in a dumped DOM. */
