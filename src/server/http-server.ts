@@ -161,7 +161,7 @@ export class HTTPServer implements RequestServer, AsyncDisposable {
     if (!this.#gate.admit(socket, this.maxConnections)) return;
     // A TLS socket had its PROXY header read before its handshake (https-server.ts).
     if (this.proxyProtocol && !("encrypted" in socket)) {
-      void readProxyHeader(socket, this.proxyProtocolTimeout * 1000).then((ok) => ok && this.#enqueue(socket));
+      readProxyHeader(socket, this.proxyProtocolTimeout * 1000).then((ok) => ok && this.#enqueue(socket)).catch(() => socket.destroy());
       return;
     }
     this.#enqueue(socket);

@@ -125,7 +125,8 @@ export class HTTPSServer extends HTTPServer {
     // connection (the bytes after the header put back) to the TLS server, which never listens itself.
     return net.createServer({ pauseOnConnect: false }, (raw) => {
       raw.on("error", () => {});
-      void readProxyHeader(raw, this.proxyProtocolTimeout * 1000).then((ok) => ok && server.emit("connection", raw));
+      // A throw while handing over (a socket gone meanwhile) closes it; it never becomes an unhandled rejection.
+      readProxyHeader(raw, this.proxyProtocolTimeout * 1000).then((ok) => ok && server.emit("connection", raw)).catch(() => raw.destroy());
     });
   }
 
