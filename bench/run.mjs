@@ -3,7 +3,7 @@
 // http-server and canned Node responders, in one run, on loopback only.
 // Usage: node bench/run.mjs [--duration S] [--runs N] [--only NAME[,NAME]]
 //                           [--cells a,b,...,j] [--no-install] [--server-logs]
-//                           [--loadgen wrk|autocannon] [--baseline DIR] [--rounds N]
+//                           [--loadgen wrk|autocannon] [--baseline DIR] [--rounds N] [--starts N]
 // See bench/README.md.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,9 +34,10 @@ const USAGE = `usage: node bench/run.mjs [options]
                    BENCH_WARMUP; 0 for none): JIT compilers (Node, and V8's background
                    compiler threads on the server's one CPU) are measured warm, as in use
   --only LIST      comma-separated server names or prefixes (simplehttp, simplehttp-baseline,
-                   simplehttp-workers, nginx-1w, nginx-tuned, simplehttp-via-nginx, python, sirv,
+                   simplehttp-workers, nginx-1w, nginx-tuned, simplehttp-logged, nginx-logged,
+                   simplehttp-http10, simplehttp-via-nginx, python, sirv,
                    http-server, canned-net, canned-http); simplehttp matches the other
-                   simplehttp columns too
+                   simplehttp columns too, simplehttp$ that column alone
   --cells LIST     comma-separated cells to run, from a,b,c,d,e,f,g,h,i,j (default all;
                    f, the RSS after load, is taken after all the others)
   --no-install     never apt-get/npm install missing peers or load generators
@@ -48,6 +49,10 @@ const USAGE = `usage: node bench/run.mjs [options]
   --rounds N       measure the whole list of servers N times in alternation, restarting each
                    server every round; cells report the median over all rounds' runs and its
                    (min-max) (default 1, at most 20; env BENCH_ROUNDS)
+  --starts N       start every simplehttp column N times in each round (a new process each time,
+                   measured as a round is): one start's JIT and GC luck is not the figure;
+                   cells report the median over all starts and its (min-max) (default 3, at
+                   most 20; env BENCH_STARTS; other servers start once a round)
   -h, --help       this text`;
 
 function parseArgs(argv) {
@@ -63,6 +68,7 @@ function parseArgs(argv) {
     baseline: process.env.BENCH_BASELINE || null,
     baselineFrom: 'BENCH_BASELINE=',
     rounds: Number(process.env.BENCH_ROUNDS ?? 1),
+    starts: Number(process.env.BENCH_STARTS ?? 3),
   };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -85,6 +91,7 @@ function parseArgs(argv) {
       case '--loadgen': o.loadgen = val(); break;
       case '--baseline': o.baseline = val() || null; o.baselineFrom = '--baseline '; break;
       case '--rounds': o.rounds = Number(val()); break;
+      case '--starts': o.starts = Number(val()); break;
       case '-h': case '--help': o.help = true; break;
       default: throw new Error(`unknown argument ${a}`);
     }
@@ -92,6 +99,7 @@ function parseArgs(argv) {
   if (!Number.isInteger(o.duration) || o.duration < 1 || o.duration > 600) throw new Error('--duration must be an integer 1..600');
   if (!Number.isInteger(o.runs) || o.runs < 1 || o.runs > 20) throw new Error('--runs must be an integer 1..20');
   if (!Number.isInteger(o.rounds) || o.rounds < 1 || o.rounds > 20) throw new Error('--rounds must be an integer 1..20');
+  if (!Number.isInteger(o.starts) || o.starts < 1 || o.starts > 20) throw new Error('--starts must be an integer 1..20');
   if (!Number.isInteger(o.warmup) || o.warmup < 0 || o.warmup > 60) throw new Error('--warmup must be an integer 0..60');
   if (o.cells.some((c) => !ALL_CELLS.includes(c) || c.length !== 1)) throw new Error(`--cells takes letters from ${ALL_CELLS.split('').join(',')}`);
   if (!['wrk', 'autocannon'].includes(o.loadgen)) throw new Error('--loadgen must be wrk or autocannon');
@@ -274,9 +282,10 @@ function writeAtomic(file, text) {
 }
 
 // ---- measuring one server ----------------------------------------------------
-async function measureServer(def, ctx, opts, usedPorts, round = 1) {
+async function measureServer(def, ctx, opts, usedPorts, round = 1, start = 1, starts = 1) {
   const res = { name: def.name, version: def.version ?? null, flags: def.flags, status: 'ok', note: null, command: null, cells: {}, rssKiB: null, rssPids: 0 };
-  const who = opts.rounds > 1 ? `${def.name} [round ${round}/${opts.rounds}]` : def.name;
+  const where = [opts.rounds > 1 ? `round ${round}/${opts.rounds}` : null, starts > 1 ? `start ${start}/${starts}` : null].filter(Boolean);
+  const who = where.length ? `${def.name} [${where.join(', ')}]` : def.name;
   const avail = def.available();
   if (!avail.ok) {
     res.status = 'skipped';
@@ -433,12 +442,13 @@ const uniqueBy = (xs, key = (x) => JSON.stringify(x)) => [...new Map(xs.map((x) 
 function mergeRounds(parts, opts) {
   const first = parts[0];
   const res = { name: first.name, version: first.version, flags: first.flags, status: 'ok', note: null, command: null, cells: {}, rssKiB: null, rssPids: 0 };
-  const tag = (p) => (opts.rounds > 1 ? `round ${p.round}: ` : '');
+  const several = parts.length > 1;
+  const tag = (p) => (several ? `${opts.rounds > 1 ? `round ${p.round}` : ''}${opts.rounds > 1 && p.starts > 1 ? ', ' : ''}${p.starts > 1 ? `start ${p.start}` : ''}: ` : '');
   const okParts = parts.filter((p) => p.status === 'ok');
   const bad = parts.filter((p) => p.status !== 'ok');
   if (!okParts.length) {
     res.status = first.status;
-    res.note = opts.rounds > 1 && first.status !== 'skipped' ? unique(bad.map((p) => `${tag(p)}${p.note}`)).join('; ') : first.note;
+    res.note = several && first.status !== 'skipped' ? unique(bad.map((p) => `${tag(p)}${p.note}`)).join('; ') : first.note;
   } else {
     res.command = okParts[0].command;
     if (bad.length) res.note = bad.map((p) => `${tag(p)}${p.status}: ${p.note}`).join('; ');
@@ -447,7 +457,7 @@ function mergeRounds(parts, opts) {
       const mid = rss[Math.floor((rss.length - 1) / 2)];
       res.rssKiB = mid.rssKiB;
       res.rssPids = mid.rssPids;
-      if (opts.rounds > 1) {
+      if (several) {
         res.rssMinKiB = rss[0].rssKiB;
         res.rssMaxKiB = rss[rss.length - 1].rssKiB;
       }
@@ -461,7 +471,7 @@ function mergeRounds(parts, opts) {
     const failText = failed.map(([p, c]) => `${tag(p)}${c.status}${c.reason ? `: ${c.reason}` : ''}`).join('; ');
     if (!okCells.length) {
       const c = entries[0][1];
-      if (opts.rounds > 1 && c.reason) {
+      if (several && c.reason) {
         res.cells[cd.id] = { status: c.status, reason: failText, runs: failed.flatMap(([p, x]) => (x.runs ?? []).map((r) => ({ ...r, round: p.round }))), answer: c.answer };
       } else {
         res.cells[cd.id] = c;
@@ -482,8 +492,8 @@ function mergeRounds(parts, opts) {
     if (failed.length) cell.reason = failText;
     res.cells[cd.id] = cell;
   }
-  if (opts.rounds > 1) {
-    res.rounds = parts.map((p) => ({ round: p.round, status: p.status, note: p.note, command: p.command, rssKiB: p.rssKiB, rssPids: p.rssPids }));
+  if (several) {
+    res.rounds = parts.map((p) => ({ round: p.round, start: p.start, status: p.status, note: p.note, command: p.command, rssKiB: p.rssKiB, rssPids: p.rssPids }));
   }
   return res;
 }
@@ -539,7 +549,8 @@ async function main() {
   }
 
   // Which servers were asked for.
-  const wants = (name) => !opts.only || opts.only.some((o) => name === o || name.startsWith(o));
+  // "NAME$" matches that column alone; a plain name matches it and the columns it begins.
+  const wants = (name) => !opts.only || opts.only.some((o) => (o.endsWith('$') ? name === o.slice(0, -1) : name === o || name.startsWith(o)));
 
   // Load generator.
   const loadgen = { tool: opts.loadgen };
@@ -568,7 +579,7 @@ async function main() {
 
   // Peers.
   const nginx = { bin: null, note: null, version: null };
-  if (wants('nginx-1w') || wants('nginx-tuned') || wants('simplehttp-via-nginx')) {
+  if (wants('nginx-1w') || wants('nginx-tuned') || wants('nginx-logged') || wants('simplehttp-via-nginx')) {
     const n = ensureDebian('nginx', ['nginx-light', 'nginx'], { noInstall: opts.noInstall });
     Object.assign(nginx, n);
     if (n.installed) notes.push(`${n.note} (Debian may also have started its own nginx service; this benchmark does not use or stop it)`);
@@ -600,12 +611,16 @@ async function main() {
   for (let round = 1; round <= opts.rounds && !shuttingDown; round++) {
     if (opts.rounds > 1) log(`round ${round}/${opts.rounds}`);
     for (const [i, def] of defs.entries()) {
-      if (shuttingDown) break;
-      if (round > 1 && perServer[i][0]?.status === 'skipped') continue; // unavailable: not tried again
-      const r = await measureServer(def, ctx, opts, usedPorts, round);
-      r.round = round;
-      perServer[i].push(r);
-      await sleep(500);
+      // simplehttp columns: several processes, one after another (issue 14: starts differ).
+      const starts = def.name.startsWith('simplehttp') ? opts.starts : 1;
+      for (let start = 1; start <= starts; start++) {
+        if (shuttingDown) break;
+        if (perServer[i][0]?.status === 'skipped') break; // unavailable: not tried again
+        const r = await measureServer(def, ctx, opts, usedPorts, round, start, starts);
+        Object.assign(r, { round, start, starts });
+        perServer[i].push(r);
+        await sleep(500);
+      }
     }
   }
   const servers = perServer.filter((parts) => parts.length).map((parts) => mergeRounds(parts, opts));
@@ -638,7 +653,7 @@ async function main() {
     startedAt: started.toISOString().replace(/\.\d+Z$/, 'Z'),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
     command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).map(shellQuote).join(' ')}` : ''} (${cmd})` : cmd,
-    options: { duration: opts.duration, warmup: opts.warmup, runs: opts.runs, rounds: opts.rounds, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool, baseline: baseline?.dir ?? null },
+    options: { duration: opts.duration, warmup: opts.warmup, runs: opts.runs, rounds: opts.rounds, starts: opts.starts, only: opts.only, cells: opts.cells, noInstall: opts.noInstall, loadgen: loadgen.tool, baseline: baseline?.dir ?? null },
     baseline: baseline ? { dir: baseline.dir, cli: baseline.cli, version: baseline.version, commit: baseline.commit, dirty: baseline.dirty, measured: Boolean(baseDef) } : null,
     machine: {
       cpuModel: cpuModel(),

@@ -26,8 +26,9 @@ function errorText(r) {
   return parts.length ? ` ⚠ ${parts.join(', ')}` : '';
 }
 
-/** spread: also show (min–max) of all runs after the median (when rounds × runs > 1). */
+/** spread: also show (min–max) of all runs after the median (when rounds × runs > 1, or this cell has several runs: several starts). */
 export function cellText(cellDef, c, spread = false) {
+  spread ||= (c?.runs?.length ?? 0) > 1;
   if (!c) return '—';
   if (c.status === 'ok') {
     const r = c.median;
@@ -132,6 +133,8 @@ export function renderMarkdown(results, cellDefs) {
   out.push('');
   const rounds = o.rounds ?? 1;
   const spread = rounds * o.runs > 1;
+  const starts = o.starts ?? 1;
+  const startsText = starts > 1 ? `; every simplehttp column is started ${starts} times${rounds > 1 ? ' in each round' : ''} (a new process each time) and its cells take the median over all its starts, with (min–max)` : '';
   const runsText =
     rounds > 1
       ? `median of ${rounds * o.runs} runs (${rounds} rounds × ${o.runs === 1 ? '1 run' : `${o.runs} runs`}: every server in column order, then all of them again, each started afresh every round)`
@@ -139,7 +142,7 @@ export function renderMarkdown(results, cellDefs) {
         ? '1 run'
         : `median of ${o.runs} runs`;
   out.push(
-    `Load: ${results.loadgen.description}; ${o.duration} s per cell, ${runsText}; ` +
+    `Load: ${results.loadgen.description}; ${o.duration} s per cell, ${runsText}${startsText}; ` +
       `${m.pinning}. Each server is started alone, checked with one real GET per URL, measured, and stopped before the next one starts.`,
   );
   out.push('');
@@ -155,7 +158,7 @@ export function renderMarkdown(results, cellDefs) {
     out.push(
       spread
         ? `Cells: median requests/s (or MiB/s for d) over all ${rounds * o.runs} runs, then (min–max) of those runs${rounds > 1 && o.cells.includes('f') ? ' (for f: median and range over the rounds)' : ''}, with p50/p99 latency of the median run; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.`
-        : 'Cells: requests/s (or MiB/s for d) with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.',
+        : `Cells: requests/s (or MiB/s for d)${(o.starts ?? 1) > 1 ? ', for a column started several times the median over its starts then (min–max),' : ''} with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.',
     );
     out.push(
       'Marks: `(closes)` = the server closed a keep-alive connection after the response (HTTP/1.0), so that cell reconnects per request; ' +

@@ -6,6 +6,8 @@ import { runSync, sleep, startProcess } from './proc.mjs';
 
 const all = () => true;
 const onlyTinyCells = (cell) => (cell === 'a' || cell === 'b' || cell === 'f' ? true : 'n/a');
+// The columns of the defaults users run (logging on, HTTP/1.0): the small and medium file cells.
+const onlyFileCells = (cell) => ('abcf'.includes(cell) ? true : 'n/a');
 // Cells g-j need features a server may lack: `none` for those it does not offer.
 // (g is decided at run time for every server: a 200 without ETag skips it.)
 const without = (...cells) => (cell) => (cells.includes(cell) ? 'none' : true);
@@ -25,7 +27,7 @@ function spawnServer(ctx, name, cmd, args, extra = {}) {
   return h;
 }
 
-function nginxConf({ tuned, port, root, dir, isRoot }) {
+function nginxConf({ tuned, port, root, dir, isRoot, logged = false }) {
   const tmp = (n) => path.join(dir, n);
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => {
     fs.mkdirSync(tmp(`${t}_temp`), { recursive: true });
@@ -51,7 +53,7 @@ http {
   }
   default_type application/octet-stream;
   sendfile on;
-  access_log off;
+  ${logged ? `access_log ${tmp('access.log')} combined buffer=64k flush=1s;` : 'access_log off;'}
   keepalive_requests 100000;
   # Cells g-j: ETags (nginx's default, "<mtime hex>-<size hex>"), ranges (always
   # on), no on-the-fly compression, and precompressed app.js.gz for cell i.
@@ -93,18 +95,24 @@ export function serverDefs(ctx) {
   } catch {}
 
   // cliPath: the dist/cli.js to run; cliLabel: how flags name it; version: the version text.
-  const simplehttp = (name, extraArgs, needsWorkers, { cliPath = cli, cliLabel = 'dist/cli.js', version = simplehttpVersion } = {}) => ({
+  // logFile: stderr (the access log) goes to a file, as `simplehttp 2>access.log` (cells a-c only).
+  const simplehttp = (name, extraArgs, needsWorkers, { cliPath = cli, cliLabel = 'dist/cli.js', version = simplehttpVersion, logFile = false } = {}) => ({
     name,
     version,
-    flags: `node ${cliLabel} ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
+    flags: `node ${cliLabel} ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${logFile ? 'a file (its access log, as users run it: 2>access.log)' : ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
     available() {
       if (!fs.existsSync(cliPath)) return { ok: false, note: `${cliPath === cli ? path.relative(ctx.repo, cli) : cliPath} does not exist${cliPath === cli ? ' yet (run npm run build)' : ''}` };
       if (needsWorkers && !/--workers\b/.test(cliHelp())) return { ok: false, note: 'dist/cli.js --help does not mention --workers yet' };
       return { ok: true };
     },
-    supports: all,
+    supports: logFile || extraArgs.includes('-p') ? onlyFileCells : all,
     start(port) {
-      return spawnServer(ctx, name, process.execPath, [cliPath, ...extraArgs, '-b', '127.0.0.1', '-d', ctx.fixture, String(port)]);
+      const args = [cliPath, ...extraArgs, '-b', '127.0.0.1', '-d', ctx.fixture, String(port)];
+      if (!logFile) return spawnServer(ctx, name, process.execPath, args);
+      const fd = fs.openSync(path.join(ctx.tmp, `${name}-access.log`), 'w');
+      const h = startProcess(process.execPath, args, { pin: ctx.serverCpu, stdout: fd, stderr: fd, name });
+      fs.closeSync(fd);
+      return h;
     },
   });
   const b = ctx.baseline;
@@ -119,19 +127,19 @@ export function serverDefs(ctx) {
       ]
     : [];
 
-  const nginx = (name, tuned) => ({
+  const nginx = (name, tuned, logged = false) => ({
     name,
     version: ctx.nginx.version,
-    flags: `nginx -p <tmp> -c <generated conf> -e <tmp>/error.log: worker_processes 1; daemon off; master_process on; sendfile on; access_log off; keepalive_requests 100000; gzip off; gzip_static on; autoindex on for /dir1000/${tuned ? '; etag on; open_file_cache max=10000; open_file_cache_valid 1s; tcp_nodelay on' : ' (etag on by default)'}${isRoot ? '; user root' : ''}`,
+    flags: `nginx -p <tmp> -c <generated conf> -e <tmp>/error.log: worker_processes 1; daemon off; master_process on; sendfile on; ${logged ? 'access_log <tmp>/access.log combined buffer=64k flush=1s' : 'access_log off'}; keepalive_requests 100000; gzip off; gzip_static on; autoindex on for /dir1000/${tuned ? '; etag on; open_file_cache max=10000; open_file_cache_valid 1s; tcp_nodelay on' : ' (etag on by default)'}${isRoot ? '; user root' : ''}`,
     available() {
       return ctx.nginx.bin ? { ok: true } : { ok: false, note: ctx.nginx.note };
     },
-    supports: all,
+    supports: logged ? onlyFileCells : all,
     async start(port) {
       const dir = path.join(ctx.tmp, name);
       fs.mkdirSync(dir, { recursive: true });
       const conf = path.join(dir, 'nginx.conf');
-      fs.writeFileSync(conf, nginxConf({ tuned, port, root: ctx.fixture, dir, isRoot }));
+      fs.writeFileSync(conf, nginxConf({ tuned, port, root: ctx.fixture, dir, isRoot, logged }));
       const errLog = path.join(dir, 'error.log');
       const t = runSync(ctx.nginx.bin, ['-t', '-q', '-p', dir, '-c', conf, '-e', errLog], { timeoutMs: 10_000 });
       if (!t.ok) throw new Error(`nginx -t rejected the generated config: ${t.out.trim().split('\n').slice(-2).join(' | ')}`);
@@ -183,6 +191,11 @@ export function serverDefs(ctx) {
     simplehttp('simplehttp-workers', ['-q', '--workers', 'auto'], true),
     nginx('nginx-1w', false),
     nginx('nginx-tuned', true),
+    // The defaults users run, cells a-c: the access log on (to a file) against nginx logging
+    // buffered, and CPython's protocol (-p HTTP/1.0: a connection per request).
+    simplehttp('simplehttp-logged', [], false, { logFile: true }),
+    nginx('nginx-logged', false, true),
+    simplehttp('simplehttp-http10', ['-q', '-p', 'HTTP/1.0'], false),
     {
       // simplehttp behind nginx (the README's Deploying config): against nginx-1w, the cost of the extra hop.
       name: 'simplehttp-via-nginx',
