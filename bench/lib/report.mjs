@@ -158,7 +158,7 @@ export function renderMarkdown(results, cellDefs) {
     out.push(
       spread
         ? `Cells: median requests/s (or MiB/s for d) over all ${rounds * o.runs} runs, then (min–max) of those runs${rounds > 1 && o.cells.includes('f') ? ' (for f: median and range over the rounds)' : ''}, with p50/p99 latency of the median run; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.`
-        : `Cells: requests/s (or MiB/s for d)${(o.starts ?? 1) > 1 ? ', for a column started several times the median over its starts then (min–max),' : ''} with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.',
+        : `Cells: requests/s (or MiB/s for d)${(o.starts ?? 1) > 1 ? ', for a column started several times the median over its starts then (min–max),' : ''} with p50/p99 latency; ⚠ lists socket errors and non-2xx/3xx responses reported by the load generator.`,
     );
     out.push(
       'Marks: `(closes)` = the server closed a keep-alive connection after the response (HTTP/1.0), so that cell reconnects per request; ' +
