@@ -38,4 +38,5 @@ export { RangeSource, type Segment } from "./range-source.js";
 export { StreamSource, compressedFile } from "./stream-source.js";
 export { EncodedCache, defaultEncodedCache, compressBuffer, BROTLI_QUALITY, GZIP_LEVEL } from "./encoded-cache.js";
 export { FileCache, defaultFileCache, type FileCacheLimits } from "./file-cache.js";
+export { StatCache, defaultStatCache, type StatCacheLimits } from "./stat-cache.js";
 export { ListingCache, defaultListingCache } from "./listing-cache.js";

@@ -18,6 +18,7 @@ import { fsEncode } from "../files/fs-encoding.js";
 import { DEFAULT_EXTENSIONS_MAP, guessType, isCompressible } from "../files/guess-type.js";
 import { defaultListingCache, type ListingCache } from "../files/listing-cache.js";
 import { statNow } from "../files/stat-now.js";
+import { defaultStatCache, type StatCache } from "../files/stat-cache.js";
 import { translatePath } from "../files/translate-path.js";
 import { emitContent, sendEntityHeaders } from "./content-response.js";
 import { answerPreflight, sendCorsHeaders } from "./cors.js";
@@ -62,6 +63,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   declare extensionsMap: Readonly<Record<string, string>>;
   /** Small files' contents, validated by stat on every request; null reads every file from disk. */
   declare fileCache: FileCache | null;
+  /** Served paths' `stat` results, dropped when the file system reports a change; null: a `stat` per request. */
+  declare statCache: StatCache | null;
   /** Rendered listings, valid while the directory is unchanged; null renders every time. */
   declare listingCache: ListingCache | null;
   /** Small files' brotli and gzip copies, validated like `fileCache`; null compresses every time. */
@@ -138,6 +141,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * files/content-plan.ts), then emitted here.
    */
   sendHead(): Promise<BodySource | null> {
+    const cache = this.statCache;
+    // A kept stat is trusted once the file-system events that came with this request are in (see stat-cache.ts).
+    if (cache !== null) return cache.settled().then(() => this.#planHead(cache.stat));
+    return this.#planHead(statNow);
+  }
+
+  #planHead(stat: (path: string) => Stats | null): Promise<BodySource | null> {
     // Not an async function on the hot path: a file's head is sent by #sendFile's own promise.
     let plan;
     try {
@@ -145,11 +155,11 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
       // An absolute-form target (its request line's target does not start with "/") redirects with its scheme and host, as CPython's.
       const target = this.requestline.charCodeAt((this.command ?? "").length + 1) === 0x2f ? this.path : (absoluteFormTarget(this.requestline) ?? this.path);
       // One shape of request whether or not there are site rules (no spread per request).
-      plan = planFileResponse({ target, path: this.translatePath(this.path), indexPages: this.indexPages, stat: statNow, site });
+      plan = planFileResponse({ target, path: this.translatePath(this.path), indexPages: this.indexPages, stat, site });
     } catch (err) {
       return Promise.reject(err);
     }
-    if (plan.kind === "file") return this.#sendFile(plan.path, plan.stat);
+    if (plan.kind === "file") return this.#sendFile(plan.path, plan.stat, stat);
     return this.#sendOther(plan);
   }
 
@@ -194,10 +204,10 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
    * and sends the head: the whole file as it is here, anything else through
    * emitContent (content-response.ts).
    */
-  async #sendFile(path: string, st: Stats): Promise<BodySource | null> {
+  async #sendFile(path: string, st: Stats, stat: (path: string) => Stats | null): Promise<BodySource | null> {
     const ctype = this.guessType(path); // asked first, as CPython's send_head does
     const vary = this.compress && isCompressible(ctype);
-    const offers = vary ? encodingOffers(path, st, acceptsSomeCoding(this.headers), statNow) : NO_OFFERS;
+    const offers = vary ? encodingOffers(path, st, acceptsSomeCoding(this.headers), stat) : NO_OFFERS;
     const plan = planContent(this.command ?? "GET", this.headers, st, offers, vary);
     const fsPath = fsEncode(path);
     const cached = this.fileCache?.get(fsPath, st) ?? null;
@@ -353,6 +363,7 @@ proto.serverVersion = "SimpleHTTP/" + BASE_VERSION;
 proto.indexPages = ["index.html", "index.htm"];
 proto.extensionsMap = DEFAULT_EXTENSIONS_MAP;
 proto.fileCache = defaultFileCache;
+proto.statCache = defaultStatCache;
 proto.listingCache = defaultListingCache;
 proto.encodedCache = defaultEncodedCache;
 proto.compress = true;
