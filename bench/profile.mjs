@@ -4,7 +4,8 @@
 // part), stops the server, and prints the server's CPU time per request (user + system, from
 // /proc) and the functions with the most self time in the V8 profile. Not part of CI.
 //
-//   node bench/profile.mjs [--cell a|b|c|e|g|h|i|j] [--duration S] [--top N] [-- extra CLI flags]
+//   node bench/profile.mjs [--cell a|b|c|e|g|h|i|j] [--duration S] [--top N] [--log] [-- extra CLI flags]
+//   --log: the access log on (no -q), written to a file, as users run it
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -16,7 +17,7 @@ import { FILES, JS_FILE, LISTING_DIR, makeFixture } from "./lib/fixture.mjs";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const { values, positionals } = parseArgs({
-  options: { cell: { type: "string", default: "a" }, duration: { type: "string", default: "5" }, top: { type: "string", default: "25" } },
+  options: { cell: { type: "string", default: "a" }, duration: { type: "string", default: "5" }, top: { type: "string", default: "25" }, log: { type: "boolean", default: false } },
   allowPositionals: true,
 });
 const CELLS = {
@@ -46,7 +47,12 @@ const port = await new Promise((resolve) => {
   });
 });
 
-const server = spawn("taskset", ["-c", "0", process.execPath, "--cpu-prof", `--cpu-prof-dir=${profDir}`, path.join(ROOT, "dist/cli.js"), "-q", ...positionals, "-b", "127.0.0.1", "-d", www, String(port)], { stdio: "ignore" });
+const logFd = values.log ? fs.openSync(path.join(tmp, "access.log"), "w") : "ignore";
+const quiet = values.log ? [] : ["-q"];
+const server = spawn("taskset", ["-c", "0", process.execPath, "--cpu-prof", `--cpu-prof-dir=${profDir}`, path.join(ROOT, "dist/cli.js"), ...quiet, ...positionals, "-b", "127.0.0.1", "-d", www, String(port)], {
+  stdio: ["ignore", logFd, logFd],
+});
+if (typeof logFd === "number") fs.closeSync(logFd);
 await sleep(800);
 const url = `http://127.0.0.1:${port}${cell.path}`;
 const wrk = (secs) => {

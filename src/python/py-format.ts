@@ -66,6 +66,17 @@ function convert(conv: string, v: unknown, precision: string | undefined): strin
   }
 }
 
+/** Formats of literal text and bare `%s` only (every access log line): their pieces, split once. */
+const plainFormats = new Map<string, readonly string[] | null>();
+function plainPieces(format: string): readonly string[] | null {
+  let pieces = plainFormats.get(format);
+  if (pieces === undefined) {
+    pieces = format.replaceAll("%s", "").includes("%") ? null : format.split("%s");
+    if (plainFormats.size < 256) plainFormats.set(format, pieces);
+  }
+  return pieces;
+}
+
 /**
  * Python's `format % args`: positional (`%s`, `%d`, `%r`, `%%`, widths and `0`/`-` flags)
  * or, when `args` is a plain object, mapping keys (`%(code)d`, `%(message)s`).
@@ -74,6 +85,14 @@ function convert(conv: string, v: unknown, precision: string | undefined): strin
 export function pyFormat(format: string, args: readonly PyFormatArg[] | Readonly<Record<string, PyFormatArg>>): string {
   let index = 0;
   const positional = Array.isArray(args) ? (args as readonly PyFormatArg[]) : null;
+  const pieces = positional ? plainPieces(format) : null;
+  if (pieces !== null && positional !== null) {
+    // The same text as below, without a regular expression per line.
+    if (pieces.length - 1 > positional.length) throw new TypeError("not enough arguments for format string");
+    let out = pieces[0] as string;
+    for (let i = 1; i < pieces.length; i++) out += str(positional[i - 1]) + (pieces[i] as string);
+    return out;
+  }
   const mapping = positional ? null : (args as Readonly<Record<string, PyFormatArg>>);
   return format.replace(SPEC, (_m, key: string | undefined, flags: string, width: string | undefined, precision: string | undefined, conv: string) => {
     if (conv === "%") return "%";

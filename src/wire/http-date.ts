@@ -121,7 +121,20 @@ export function parseHttpDate(text: string): ParsedHttpDate | null {
  * is January; each padded to three characters, as `%3s`).
  */
 export function formatLogDate(ms: number = Date.now(), monthname?: readonly (string | null)[]): string {
+  // Every log line of a second has the same text: made once a second (and again when TZ changes).
+  const second = Math.floor(ms / 1000);
+  const zone = process.env["TZ"];
+  if (monthname === undefined && second === lastLogSecond && zone === lastLogZone) return lastLogDate;
   const d = new Date(ms);
   const month = monthname === undefined ? MONTHS[d.getMonth()] : String(monthname[d.getMonth() + 1] ?? "None").padStart(3);
-  return `${two(d.getDate())}/${month}/${String(d.getFullYear()).padStart(4, "0")} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  const text = `${two(d.getDate())}/${month}/${String(d.getFullYear()).padStart(4, "0")} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
+  if (monthname === undefined) {
+    lastLogSecond = second;
+    lastLogZone = zone;
+    lastLogDate = text;
+  }
+  return text;
 }
+let lastLogSecond = NaN;
+let lastLogZone: string | undefined;
+let lastLogDate = "";

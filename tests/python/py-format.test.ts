@@ -162,6 +162,19 @@ describe("pyFormat()", () => {
     ]);
   });
 
+  test("pyFormat() formats of bare %s only (split once and kept): the same text as any other, %% and flags excepted", () => {
+    checkFormat([
+      ['"%s" %s %s', ["GET / HTTP/1.1", 200, "-"], '"GET / HTTP/1.1" 200 -'],
+      ['"%s" %s %s', ["GET / HTTP/1.1", 200, "-"], '"GET / HTTP/1.1" 200 -'],
+      ["%s%s", ["", ""], ""],
+      ["no directive", [], "no directive"],
+      ["%%s %s", ["x"], "%s x"],
+      ["%-4s|%s", ["a", "b"], "a   |b"],
+      ["100%% %s", [null], "100% None"],
+    ]);
+    assert.throws(() => pyFormat("%s and %s", ["a"]), { name: "TypeError", message: "not enough arguments for format string" });
+  });
+
   test("pyFormat() %s inserts text verbatim: no escaping, and % in an argument is not a directive", () => {
     checkFormat([
       ["%s", ["it's \\ \"\n"], "it's \\ \"\n"],

@@ -226,6 +226,17 @@ describe("formatLogDate()", () => {
     });
   }
 
+  it("formatLogDate() gives every instant of a second the same text, made afresh for the next second and after TZ changes", () => {
+    inZone("UTC", () => {
+      assert.equal(formatLogDate(1700000000001), "14/Nov/2023 22:13:20");
+      assert.equal(formatLogDate(1700000000999), "14/Nov/2023 22:13:20");
+      assert.equal(formatLogDate(1700000001000), "14/Nov/2023 22:13:21");
+      assert.equal(formatLogDate(1700000000500, [null, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "nov", "Dec"]), "14/nov/2023 22:13:20");
+      assert.equal(formatLogDate(1700000001000), "14/Nov/2023 22:13:21");
+    });
+    inZone("Etc/GMT+5", () => assert.equal(formatLogDate(1700000001000), "14/Nov/2023 17:13:21"));
+  });
+
   it("formatLogDate() uses the machine's local time, whatever its zone", () => {
     for (const ms of [RFC_EXAMPLE, 1700000000750, 951782400000]) {
       // Shift the instant by the local offset and read it back in UTC: local wall time, computed another way.
