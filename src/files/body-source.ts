@@ -41,30 +41,42 @@ export class BufferSource implements BodySource {
   }
 }
 
+/** Read buffers left by closed FileSources whose bytes had all left: the next download starts with them. */
+const spare: Buffer[] = [];
+const MAX_SPARE = 4;
+const keep = (buf: Buffer | null): void => {
+  if (buf !== null && spare.length < MAX_SPARE) spare.push(buf);
+};
+
 /** An open file read sequentially from its start. */
 export class FileSource implements BodySource {
   readonly #handle: FileHandle;
   readonly size: number;
-  readonly #canReuse: (() => boolean) | undefined;
-  #buf: Buffer | null = null;
+  readonly #queued: (() => number) | undefined;
+  /** The buffer of the chunk returned last, and the one before it (reused once their bytes have left). */
+  #last: Buffer | null = null;
+  #prev: Buffer | null = null;
+  #lastLength = 0;
   #pos = 0;
   #closed = false;
 
-  private constructor(handle: FileHandle, size: number, canReuse: (() => boolean) | undefined) {
+  private constructor(handle: FileHandle, size: number, queued: (() => number) | undefined) {
     this.#handle = handle;
     this.size = size;
-    this.#canReuse = canReuse;
+    this.#queued = queued;
   }
 
   /**
    * Opens `path` for reading; `size` is the length announced in Content-Length.
-   * `canReuse` says whether the chunk returned last has left the process (the
-   * socket has written it): then the next read goes into the same memory
-   * instead of a new buffer, which keeps a large download from piling up
-   * garbage the collector only frees in bulk.
+   * `queued` says how many bytes handed to the writer have not left the process
+   * yet (`wfile.queuedBytes`). Chunks leave in order, so an empty queue frees the
+   * buffer of the chunk returned last, and a queue no longer than that chunk
+   * frees the one before it: reads then alternate between two buffers instead
+   * of a new one per chunk, which keeps a large download from piling up memory
+   * the collector only frees in bulk. Without it, every read gets a new buffer.
    */
-  static async open(path: string | Buffer, size: number, canReuse?: () => boolean): Promise<FileSource> {
-    return new FileSource(await open(path, "r"), size, canReuse);
+  static async open(path: string | Buffer, size: number, queued?: () => number): Promise<FileSource> {
+    return new FileSource(await open(path, "r"), size, queued);
   }
 
   /** The file handle (for `stat()`). */
@@ -77,19 +89,35 @@ export class FileSource implements BodySource {
     // overrun its Content-Length.
     const want = Math.min(max, this.size - this.#pos);
     if (want <= 0) return Buffer.alloc(0);
-    let buf = this.#buf;
-    if (buf === null || buf.length < want || !this.#canReuse?.()) {
-      buf = Buffer.allocUnsafe(want);
-      this.#buf = this.#canReuse ? buf : null;
-    }
+    const buf = this.#bufferFor(want);
     const { bytesRead } = await this.#handle.read(buf, 0, want, this.#pos);
     this.#pos += bytesRead;
+    this.#lastLength = bytesRead;
     return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
+  }
+
+  /** A buffer of at least `want` bytes no queued chunk still uses. */
+  #bufferFor(want: number): Buffer {
+    const queued = this.#queued?.();
+    if (queued === undefined) return Buffer.allocUnsafe(want);
+    const last = this.#last;
+    if (queued === 0 && last !== null && last.length >= want) return last;
+    const prev = this.#prev;
+    this.#prev = last;
+    if (queued <= this.#lastLength && prev !== null && prev.length >= want) return (this.#last = prev);
+    const i = spare.findIndex((b) => b.length >= want);
+    return (this.#last = i >= 0 ? (spare.splice(i, 1)[0] as Buffer) : Buffer.allocUnsafe(want));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    const queued = this.#queued?.();
+    if (queued !== undefined) {
+      if (queued === 0) keep(this.#last);
+      if (queued <= this.#lastLength) keep(this.#prev);
+    }
+    this.#last = this.#prev = null;
     await this.#handle.close();
   }
 }

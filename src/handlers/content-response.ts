@@ -16,6 +16,8 @@ export interface ContentResponder {
   readonly wfile: ResponseWriter;
   readonly fileCache: FileCache | null;
   readonly encodedCache: EncodedCache | null;
+  /** `wfile.queuedBytes` when read buffers may be reused (see SimpleHTTPRequestHandler.readQueue). */
+  readonly readQueue: (() => number) | undefined;
   sendResponse(code: number, message?: string): void;
   sendHeader(keyword: string, value: string | number): void;
   endHeaders(): Promise<void>;
@@ -154,7 +156,7 @@ async function sendEncoded(h: ContentResponder, plan: ContentPlan<Stats>, f: Pla
     const side = offer.sidecar;
     const sidePath = fsEncode(side.path); // undecodable name bytes kept, as for the file itself
     const sideCached = h.fileCache?.get(sidePath, side.stat) ?? null;
-    body = sideCached ? new BufferSource(sideCached) : await FileSource.open(sidePath, side.stat.size, () => h.wfile.queuedBytes === 0);
+    body = sideCached ? new BufferSource(sideCached) : await FileSource.open(sidePath, side.stat.size, h.readQueue);
     length = side.stat.size;
   } else {
     const key = cacheKey(f.fsPath);

@@ -221,7 +221,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
           return null;
         }
       } else if (cached === null) {
-        file = await FileSource.open(fsPath, st.size, () => this.wfile.queuedBytes === 0);
+        file = await FileSource.open(fsPath, st.size, this.readQueue);
       }
     } catch (err) {
       await this.#cannotOpen(err, "File not found");
@@ -335,6 +335,15 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   /** Maps the request path to a file name under `directory` (see translate-path.ts). */
   translatePath(path: string): string {
     return translatePath(path, this.directory);
+  }
+
+  /**
+   * What lets a FileSource read into its buffers again (see FileSource.open):
+   * `wfile.queuedBytes`, while `copyfile` is this class's, which writes every
+   * chunk whole and keeps none; undefined under an override, which might.
+   */
+  get readQueue(): (() => number) | undefined {
+    return this.copyfile === proto.copyfile ? () => this.wfile.queuedBytes : undefined;
   }
 
   /** Copies `source` to `outputfile` in large chunks, waiting whenever the client is slower than the disk. */

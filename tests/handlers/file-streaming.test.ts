@@ -9,7 +9,9 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import { readFileSync, readdirSync, readlinkSync, truncateSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { removeDir, tempDir } from "../helpers/file-server.js";
+import { QuietHandler, removeDir, startServer, tempDir } from "../helpers/file-server.js";
+import type { BodySource } from "../../src/files/body-source.js";
+import type { ResponseWriter } from "../../src/server/response-writer.js";
 import { buildRequest, RawConnection, request } from "../helpers/raw-client.js";
 import { startCli } from "../cli/helpers.js";
 
@@ -136,5 +138,31 @@ test("clients that leave mid-download: no traceback, no file left open, the serv
     assert.doesNotMatch(cli.stderr(), /Exception occurred|    at |Traceback/);
   } finally {
     await cli.stop("SIGTERM");
+  }
+});
+
+test("read buffers are reused only under this class's copyfile: an override that keeps every chunk gets them all intact", async () => {
+  const data = Buffer.alloc(3 * 1024 * 1024 + 12345); // past the content cache: read in 1 MiB chunks
+  for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, Math.min(i, data.length - 4));
+  writeFileSync(path.join(root, "kept.bin"), data);
+  class Keeping extends QuietHandler {
+    override async copyfile(source: BodySource, out: ResponseWriter): Promise<void> {
+      const chunks: Buffer[] = [];
+      for (;;) {
+        const c = await source.read(1024 * 1024);
+        if (c.length === 0) break;
+        chunks.push(c); // kept, not copied: a reused buffer would be overwritten under them
+      }
+      await out.write(Buffer.concat(chunks));
+    }
+  }
+  const server = await startServer(root, { protocol: "HTTP/1.1", Handler: Keeping });
+  try {
+    const r = await request(server.port, "GET", "/kept.bin");
+    assert.equal(r.status, 200);
+    assert.equal(r.body.length, data.length);
+    assert.ok(r.body.equals(data), "every chunk as read");
+  } finally {
+    await server.close();
   }
 });
