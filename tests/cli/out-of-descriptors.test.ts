@@ -13,7 +13,7 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -25,6 +25,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const fd = openSync(path.join(dir, "big.bin"), "w");
 ftruncateSync(fd, 64 * 1024 * 1024); // sparse; over the file cache's limit: opened per request, and held open while a client does not read
 closeSync(fd);
+
+/** The target of a /proc fd link, or "" for one closed while listed. */
+function readlinkOr(link: string): string {
+  try {
+    return readlinkSync(link);
+  } catch {
+    return "";
+  }
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -94,25 +103,34 @@ describe("out of file descriptors", () => {
   });
 
   it("an existing file gets 503 with Retry-After while descriptors are exhausted, then 200 again", async () => {
-    // Started with the usual limit (so maxConnections is far away), then held to 12 descriptors more
-    // than it has open; each client below takes two (its socket, the file it does not read).
+    // Started with the usual limit (so maxConnections is far away). The clients connect first, then the
+    // server is held to 6 descriptors more than it has open, and each request below opens the file that
+    // its client does not read: the limit is met by open(), never by accept() (whose EMFILE is the other test's).
     const cli = await startCli(["-q", "-b", "127.0.0.1", "-d", dir, "0"]);
     const conns: Watched[] = [];
     try {
       // One request first: what the server opens once (the inotify descriptor of its stat cache) is counted in `open`.
       const warm = await exchangeOn((await connect(cli.port)).sock, "HEAD /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
       assert.match(warm, /^HTTP\/1\.1 200 OK\r\n/);
+      const fdDir = `/proc/${cli.pid}/fd`;
+      const sockets = (): number => readdirSync(fdDir).filter((f) => readlinkOr(path.join(fdDir, f)).startsWith("socket:")).length;
       await sleep(100);
-      const open = readdirSync(`/proc/${cli.pid}/fd`).length;
-      execFileSync("prlimit", [`--pid=${cli.pid}`, `--nofile=${open + 12}`]);
+      const before = sockets(); // the listener and the stdio socket pairs; the warm connection is closed
+      for (let i = 0; i < 16; i++) conns.push(await connect(cli.port));
+      // Every connection accepted (its socket counted) before the limit is set.
+      for (let t = 0; t < 300 && sockets() !== before + 16; t++) await sleep(10);
+      assert.equal(sockets(), before + 16);
+      const open = readdirSync(fdDir).length;
+      execFileSync("prlimit", [`--pid=${cli.pid}`, `--nofile=${open + 6}`]);
       let refused: Watched | undefined;
-      for (let i = 0; i < 16 && refused === undefined; i++) {
-        const c = await connect(cli.port);
-        conns.push(c);
+      for (const c of conns) {
         c.sock.write(GET_BIG);
-        for (let t = 0; t < 100 && !c.got.includes("\r\n\r\n") && !c.closed; t++) await sleep(10);
+        for (let t = 0; t < 200 && !c.got.includes("\r\n\r\n") && !c.closed; t++) await sleep(10);
         c.sock.pause(); // the rest of the body is never read: the server keeps the file open
-        if (!c.got.startsWith("HTTP/1.1 200 ")) refused = c;
+        if (!c.got.startsWith("HTTP/1.1 200 ")) {
+          refused = c;
+          break;
+        }
       }
       assert.ok(refused, `a refusal among ${conns.map((c) => JSON.stringify(c.got.slice(0, 30))).join(" ")}`);
       assert.match(refused.got, /^HTTP\/1\.1 503 Too many open files\r\n/);
