@@ -1,4 +1,5 @@
 import { open, type FileHandle } from "node:fs/promises";
+import { keepBuffer, takeBuffer } from "./spare-buffers.js";
 
 /**
  * What `sendHead()` returns for the body (CPython returns a file object): a
@@ -20,8 +21,11 @@ const CLOSED: Promise<void> = Promise.resolve();
 export class BufferSource implements BodySource {
   #data: Buffer;
   #pos = 0;
-  constructor(data: Buffer) {
+  #onClose: ((data: Buffer) => void) | undefined;
+  /** `onClose` is called once, with `data`, when the source is closed (to give a pooled buffer back). */
+  constructor(data: Buffer, onClose?: (data: Buffer) => void) {
     this.#data = data;
+    this.#onClose = onClose;
   }
   get size(): number {
     return this.#data.length;
@@ -36,17 +40,13 @@ export class BufferSource implements BodySource {
     return out;
   }
   close(): Promise<void> {
+    const onClose = this.#onClose;
+    this.#onClose = undefined;
+    onClose?.(this.#data);
     this.#data = EMPTY;
     return CLOSED;
   }
 }
-
-/** Read buffers left by closed FileSources whose bytes had all left: the next download starts with them. */
-const spare: Buffer[] = [];
-const MAX_SPARE = 4;
-const keep = (buf: Buffer | null): void => {
-  if (buf !== null && spare.length < MAX_SPARE) spare.push(buf);
-};
 
 /** An open file read sequentially from its start. */
 export class FileSource implements BodySource {
@@ -105,8 +105,7 @@ export class FileSource implements BodySource {
     const prev = this.#prev;
     this.#prev = last;
     if (queued <= this.#lastLength && prev !== null && prev.length >= want) return (this.#last = prev);
-    const i = spare.findIndex((b) => b.length >= want);
-    return (this.#last = i >= 0 ? (spare.splice(i, 1)[0] as Buffer) : Buffer.allocUnsafe(want));
+    return (this.#last = takeBuffer(want));
   }
 
   async close(): Promise<void> {
@@ -114,8 +113,8 @@ export class FileSource implements BodySource {
     this.#closed = true;
     const queued = this.#queued?.();
     if (queued !== undefined) {
-      if (queued === 0) keep(this.#last);
-      if (queued <= this.#lastLength) keep(this.#prev);
+      if (queued === 0) keepBuffer(this.#last);
+      if (queued <= this.#lastLength) keepBuffer(this.#prev);
     }
     this.#last = this.#prev = null;
     await this.#handle.close();

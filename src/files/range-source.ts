@@ -76,9 +76,14 @@ export const SMALL_RANGES = 256 * 1024;
  * download tool's pieces) costs three system calls instead of three trips
  * through libuv's thread pool, as statNow does for stat. Null when the file
  * cannot be opened or was cut short since its stat; throws when the process
- * is out of descriptors (EMFILE, ENFILE).
+ * is out of descriptors (EMFILE, ENFILE). `alloc` gives the buffers (the
+ * handler's `takeBuffer` when it can give them back once sent).
  */
-export function readRangesNow(path: string | Buffer, ranges: readonly { readonly start: number; readonly end: number }[]): Buffer[] | null {
+export function readRangesNow(
+  path: string | Buffer,
+  ranges: readonly { readonly start: number; readonly end: number }[],
+  alloc: (size: number) => Buffer = Buffer.allocUnsafe,
+): Buffer[] | null {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -91,7 +96,7 @@ export function readRangesNow(path: string | Buffer, ranges: readonly { readonly
   try {
     const out: Buffer[] = [];
     for (const r of ranges) {
-      const buf = Buffer.allocUnsafe(r.end - r.start + 1);
+      const buf = alloc(r.end - r.start + 1);
       if (!readFullySync(fd, buf, r.start)) return null;
       out.push(buf);
     }

@@ -7,6 +7,7 @@ import { fsEncode } from "../files/fs-encoding.js";
 import type { ByteRange } from "../files/byte-ranges.js";
 import { newBoundary, planMultipart } from "../files/multipart-byteranges.js";
 import { RangeSource, type Segment } from "../files/range-source.js";
+import { keepBuffer } from "../files/spare-buffers.js";
 import { compressedFile } from "../files/stream-source.js";
 import type { ResponseWriter } from "../server/response-writer.js";
 
@@ -130,15 +131,26 @@ async function sendRanges(h: ContentResponder, plan: ContentPlan<Stats>, f: Plan
   h.sendHeader("Accept-Ranges", "bytes");
   sendVaryAndExtras(h, plan);
   await h.endHeaders();
+  if (f.cached) return h.command === "HEAD" ? null : new BufferSource(one !== undefined ? f.cached.subarray(one.start, one.end + 1) : RangeSource.concat(f.cached, segments));
+  if (f.slices) return slicesBody(h, f.slices, segments);
   if (h.command === "HEAD") return null;
-  if (f.cached) return new BufferSource(one !== undefined ? f.cached.subarray(one.start, one.end + 1) : RangeSource.concat(f.cached, segments));
-  if (f.slices) {
-    const slices = f.slices;
-    let i = 0;
-    const pieces = segments.map((s) => (Buffer.isBuffer(s) ? s : (slices[i++] ?? Buffer.alloc(0))));
-    return new BufferSource(pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces));
-  }
   return f.file ? new RangeSource(f.file, segments, length) : null;
+}
+
+/**
+ * The body of ranges read already (readRangesNow), whose buffers go back to the
+ * spare pool once nothing holds them: copied into one multipart body, not
+ * sent (HEAD), or sent whole and no longer queued.
+ */
+function slicesBody(h: ContentResponder, slices: readonly Buffer[], segments: readonly Segment[]): BodySource | null {
+  if (h.command !== "HEAD" && segments.length === 1 && slices[0] !== undefined) {
+    const queued = h.readQueue;
+    return new BufferSource(slices[0], queued && ((data) => queued() === 0 && keepBuffer(data)));
+  }
+  let i = 0;
+  const body = h.command === "HEAD" ? null : Buffer.concat(segments.map((s) => (Buffer.isBuffer(s) ? s : (slices[i++] ?? Buffer.alloc(0)))));
+  for (const s of slices) keepBuffer(s);
+  return body && new BufferSource(body);
 }
 
 /** 200 with an encoded representation: a sidecar file, a cached compressed copy, or a compressing stream. */

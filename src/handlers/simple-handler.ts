@@ -11,6 +11,7 @@ import { encodingOffers, planContent, type EncodingOffer } from "../files/conten
 import { defaultEncodedCache, type EncodedCache } from "../files/encoded-cache.js";
 import type { ByteRange } from "../files/byte-ranges.js";
 import { readRangesNow, SMALL_RANGES } from "../files/range-source.js";
+import { takeBuffer } from "../files/spare-buffers.js";
 import { planFileResponse, type FilePlan, type SiteRules } from "../files/file-plan.js";
 import { confinedPath, readNotFoundPage } from "../files/site-files.js";
 import { defaultFileCache, type FileCache } from "../files/file-cache.js";
@@ -215,7 +216,7 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     let slices: Buffer[] | null = null;
     try {
       if (cached === null && plan.ranges !== null && rangeBytes(plan.ranges) <= SMALL_RANGES) {
-        slices = readRangesNow(fsPath, plan.ranges);
+        slices = readRangesNow(fsPath, plan.ranges, this.readQueue ? takeBuffer : undefined);
         if (slices === null) {
           await this.sendError(404, "File not found");
           return null;

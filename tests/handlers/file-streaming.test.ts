@@ -13,6 +13,7 @@ import { QuietHandler, removeDir, startServer, tempDir } from "../helpers/file-s
 import type { BodySource } from "../../src/files/body-source.js";
 import type { ResponseWriter } from "../../src/server/response-writer.js";
 import { buildRequest, RawConnection, request } from "../helpers/raw-client.js";
+import { parseResponses } from "../helpers/http-response.js";
 import { startCli } from "../cli/helpers.js";
 
 const SIZE = 256 * 1024 * 1024;
@@ -162,6 +163,53 @@ test("read buffers are reused only under this class's copyfile: an override that
     assert.equal(r.status, 200);
     assert.equal(r.body.length, data.length);
     assert.ok(r.body.equals(data), "every chunk as read");
+  } finally {
+    await server.close();
+  }
+});
+
+test("ranges read at once give their buffers back only once sent: a client that stops reading keeps its bytes while others are served", async () => {
+  const data = Buffer.alloc(4 * 1024 * 1024); // past the content cache: ranges of it are read per request
+  for (let i = 0; i + 4 <= data.length; i += 4) data.writeUInt32LE((i * 2246822519) >>> 0, i);
+  writeFileSync(path.join(root, "ranged.bin"), data);
+  // Ranges of 17 to 57 KB: past the writer's copy-into-one-buffer size and under its flush size, so a
+  // body goes to the socket by reference on the next turn of the event loop, after its response has
+  // ended; once the client stops reading, it stays queued there while the next requests take buffers.
+  const rangeAt = (k: number): [number, number] => {
+    const start = (k * 99_991) % (data.length - 65_536);
+    return [start, start + 17_000 + ((k * 7919) % 40_000)];
+  };
+  const server = await startServer(root, { protocol: "HTTP/1.1" });
+  try {
+    // The slow client pipelines 200 ranges (about 7 MiB, more than the kernel's socket buffers hold)
+    // and reads nothing for a while, so bodies stay queued while other requests take buffers.
+    const slow = net.connect(server.port, "127.0.0.1");
+    slow.pause();
+    const slowChunks: Buffer[] = [];
+    slow.on("data", (d: Buffer) => slowChunks.push(d));
+    const slowClosed = new Promise<void>((resolve) => slow.on("close", () => resolve()));
+    const N = 200;
+    const asked: [number, number][] = Array.from({ length: N }, (_, k) => rangeAt(k));
+    slow.write(asked.map(([a, b], k) => buildRequest("GET", "/ranged.bin", [`Range: bytes=${a}-${b}`, ...(k === N - 1 ? ["Connection: close"] : [])])).join(""));
+    await sleep(200);
+    const fast = async (c: number): Promise<void> => {
+      for (let k = 0; k < 15; k++) {
+        const [a, b] = rangeAt(100 + c * 15 + k);
+        const r = await request(server.port, "GET", "/ranged.bin", [`Range: bytes=${a}-${b}`]);
+        assert.equal(r.status, 206);
+        assert.ok(r.body.equals(data.subarray(a, b + 1)), `fast client ${c}, range ${a}-${b}`);
+      }
+    };
+    await Promise.all([0, 1, 2, 3].map(fast));
+    slow.resume();
+    await slowClosed;
+    const { responses } = parseResponses(Buffer.concat(slowChunks), { closed: true });
+    assert.equal(responses.length, N);
+    responses.forEach((r, k) => {
+      const [a, b] = asked[k] as [number, number];
+      assert.equal(r.status, 206);
+      assert.ok(r.body.equals(data.subarray(a, b + 1)), `slow client, response ${k}: range ${a}-${b} intact`);
+    });
   } finally {
     await server.close();
   }
