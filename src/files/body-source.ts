@@ -89,9 +89,19 @@ export class FileSource implements BodySource {
     // overrun its Content-Length.
     const want = Math.min(max, this.size - this.#pos);
     if (want <= 0) return Buffer.alloc(0);
+    const chunk = await this.readAt(this.#pos, want);
+    this.#pos += chunk.length;
+    return chunk;
+  }
+
+  /**
+   * Up to `want` bytes from `position`, without moving `read()`'s position
+   * (RangeSource's reads): the same buffers, reused by the same rule, since
+   * whatever is read here leaves through the same writer in the same order.
+   */
+  async readAt(position: number, want: number): Promise<Buffer> {
     const buf = this.#bufferFor(want);
-    const { bytesRead } = await this.#handle.read(buf, 0, want, this.#pos);
-    this.#pos += bytesRead;
+    const { bytesRead } = await this.#handle.read(buf, 0, want, position);
     this.#lastLength = bytesRead;
     return bytesRead === buf.length ? buf : buf.subarray(0, bytesRead);
   }

@@ -50,15 +50,14 @@ export class RangeSource implements BodySource {
         this.#pos = -1;
         continue;
       }
-      const buf = Buffer.allocUnsafe(want);
-      const { bytesRead } = await this.#file.handle.read(buf, 0, want, this.#pos);
+      const chunk = await this.#file.readAt(this.#pos, want);
       // A file cut short since its stat: end the body short (the engine closes the connection).
-      if (bytesRead === 0) {
+      if (chunk.length === 0) {
         this.#index = this.#segments.length;
         return Buffer.alloc(0);
       }
-      this.#pos += bytesRead;
-      return bytesRead === want ? buf : buf.subarray(0, bytesRead);
+      this.#pos += chunk.length;
+      return chunk;
     }
   }
 

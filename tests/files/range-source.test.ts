@@ -115,6 +115,31 @@ describe("RangeSource over a FileSource", () => {
     }
   }
 
+  it("RangeSource reads into the FileSource's buffers again once their bytes have left (its queue), and never while they wait", async () => {
+    const data = pattern(3 * CHUNK + 1000);
+    const file = newFile(data);
+    const segments: Segment[] = [head("a"), { start: 10, end: 2 * CHUNK + 500 }, head("b"), { start: CHUNK, end: 3 * CHUNK + 999 }];
+    const want = expected(data, segments);
+    const sameMemory = (x: Buffer, y: Buffer): boolean => x.buffer === y.buffer && x.byteOffset === y.byteOffset;
+    // Everything sent at once: the same buffer serves every read; each chunk is copied before the next read.
+    const drained = new RangeSource(await FileSource.open(file, data.length, () => 0), segments, want.length);
+    const copies: Buffer[] = [];
+    const read: Buffer[] = [];
+    for (let c = await drained.read(CHUNK); c.length > 0; c = await drained.read(CHUNK)) {
+      read.push(c);
+      copies.push(Buffer.from(c));
+    }
+    await drained.close();
+    assert.ok(Buffer.concat(copies).equals(want));
+    const ranged = read.filter((c) => !segments.includes(c));
+    assert.ok(ranged.length >= 4 && ranged.every((c) => sameMemory(c, ranged[0] as Buffer)), "one buffer for every range read");
+    // Nothing ever leaves: every chunk keeps its own bytes, held as they were returned.
+    const stuck = new RangeSource(await FileSource.open(file, data.length, () => Number.MAX_SAFE_INTEGER), segments, want.length);
+    const held = await drain(stuck, CHUNK);
+    await stuck.close();
+    assert.ok(Buffer.concat(held).equals(want), "no chunk overwritten while queued");
+  });
+
   it("RangeSource.close() closes the FileSource, and a second close is harmless", async () => {
     const file = newFile(pattern(1000));
     const fs = await FileSource.open(file, 1000);
