@@ -1,15 +1,12 @@
 import { closeSync, fstatSync, openSync, type Stats } from "node:fs";
 import { readFullySync } from "./read-fully.js";
 import { evict } from "./evict.js";
+import { sameVersion, versionOf, type FileVersion } from "./file-version.js";
 
 /** What a cached file was when it was read; a `stat` that differs in any of these makes the entry stale. */
 interface Entry {
   readonly data: Buffer;
-  readonly ino: number;
-  readonly dev: number;
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
+  readonly version: FileVersion;
 }
 
 const entrySize = (e: Entry): number => e.data.length;
@@ -56,7 +53,7 @@ export class FileCache {
     if (st.size > this.limits.maxFileSize) return null;
     const key = typeof path === "string" ? path : path.toString("latin1") + "\0b";
     const hit = this.#entries.get(key);
-    if (hit && hit.ino === st.ino && hit.dev === st.dev && hit.size === st.size && hit.mtimeMs === st.mtimeMs && hit.ctimeMs === st.ctimeMs) {
+    if (hit && sameVersion(hit.version, st)) {
       // Refresh its place in the LRU order.
       this.#entries.delete(key);
       this.#entries.set(key, hit);
@@ -97,7 +94,7 @@ export class FileCache {
       const after = fstatSync(fd);
       // Written to while we read: do not keep (or serve) a torn copy.
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ctimeMs !== before.ctimeMs) return null;
-      return { data, ino: st.ino, dev: st.dev, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: after.ctimeMs };
+      return { data, version: versionOf(after) }; // the same ino, size and mtime as st (checked above)
     } catch {
       return null;
     } finally {

@@ -1,12 +1,10 @@
 import type { Stats } from "node:fs";
 import { evict } from "./evict.js";
+import { sameVersion, versionOf, type FileVersion } from "./file-version.js";
 
 interface Entry {
   readonly body: Buffer;
-  readonly ino: number;
-  readonly dev: number;
-  readonly mtimeMs: number;
-  readonly ctimeMs: number;
+  readonly version: FileVersion;
   /** When it was rendered. */
   readonly at: number;
 }
@@ -15,7 +13,7 @@ const entrySize = (e: Entry): number => e.body.length;
 
 /**
  * Rendered directory listings, keyed by directory and displayed path and
- * valid while the directory's inode, mtime and ctime are unchanged (adding,
+ * valid while the directory is the same version (`sameVersion`: adding,
  * removing or renaming an entry changes them). Listings are not kept when
  * they show a symlink (its target can change type without touching the
  * directory), nor while the directory changed within the last two seconds
@@ -46,7 +44,7 @@ export class ListingCache {
   get(key: string, dir: Stats, maxAgeMs = Infinity, now = Date.now()): Buffer | null {
     const e = this.#entries.get(key);
     if (!e) return null;
-    if (e.ino !== dir.ino || e.dev !== dir.dev || e.mtimeMs !== dir.mtimeMs || e.ctimeMs !== dir.ctimeMs || now - e.at > maxAgeMs) {
+    if (!sameVersion(e.version, dir) || now - e.at > maxAgeMs) {
       this.#delete(key, e);
       return null;
     }
@@ -60,7 +58,7 @@ export class ListingCache {
     if (hasSymlinks || now - Math.max(dir.mtimeMs, dir.ctimeMs) < 2000 || body.length > this.#maxBytes / 4) return;
     const old = this.#entries.get(key);
     if (old) this.#delete(key, old);
-    this.#entries.set(key, { body, ino: dir.ino, dev: dir.dev, mtimeMs: dir.mtimeMs, ctimeMs: dir.ctimeMs, at: now });
+    this.#entries.set(key, { body, version: versionOf(dir), at: now });
     this.#bytes += body.length;
     this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxEntries: this.#maxEntries, maxBytes: this.#maxBytes });
   }

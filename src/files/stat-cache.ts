@@ -1,5 +1,6 @@
 import { realpathSync, watch, type FSWatcher, type Stats } from "node:fs";
 import { fsEncode } from "./fs-encoding.js";
+import { sameVersion } from "./file-version.js";
 import { statNow } from "./stat-now.js";
 
 /** Limits of a StatCache. */
@@ -43,10 +44,6 @@ const settle = (resolve: () => void): void => {
     resolve();
   });
 };
-
-/** The same file as when last stat'ed (what FileCache compares too). */
-const same = (a: Stats, b: Stats): boolean =>
-  a.ino === b.ino && a.dev === b.dev && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.mode === b.mode;
 
 /**
  * `stat` results of served paths kept between requests and dropped when the
@@ -96,7 +93,7 @@ export class StatCache {
     const now = Date.now();
     if (now - e.at < this.limits.validityMs) return e.stat;
     const st = statNow(path);
-    if (st !== null && same(st, e.stat)) {
+    if (st !== null && sameVersion(st, e.stat)) {
       e.at = now;
       return e.stat; // the same object: what is derived from it (ETag, cached bytes) stays valid
     }

@@ -115,6 +115,11 @@ export function parseHttpDate(text: string): ParsedHttpDate | null {
   return { ms, utc };
 }
 
+/** The text formatLogDate() made last (default month names), for the second and TZ it was made for. */
+let lastLogSecond = NaN;
+let lastLogZone: string | undefined;
+let lastLogDate = "";
+
 /**
  * `23/Nov/2026 19:42:46` in local time: the date CPython's
  * `log_date_time_string()` writes, with its month names (`monthname`: index 1
@@ -135,6 +140,3 @@ export function formatLogDate(ms: number = Date.now(), monthname?: readonly (str
   }
   return text;
 }
-let lastLogSecond = NaN;
-let lastLogZone: string | undefined;
-let lastLogDate = "";
