@@ -88,7 +88,7 @@ export class ConnectionGate {
    */
   admit(socket: Socket, max: number | null): boolean {
     this.#open++;
-    socket.once("close", this.#release);
+    socket.on("close", this.#release); // emitted once: no once-wrapper per connection
     const short = this.#shortUntil !== 0 && Date.now() < this.#shortUntil;
     if ((max === null || this.#open <= max) && !short) return true;
     socket.write(busyResponse());

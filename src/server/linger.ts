@@ -6,8 +6,6 @@ export const IDLE_GRACE_MS = 1000;
 /** How long a gracefully closing connection may stay before it is destroyed. */
 export const LINGER_MS = 2000;
 
-const ignore = (): void => {};
-
 /**
  * Connections closing gracefully, with the time by which they are destroyed
  * whatever the client does. One sweeping interval serves them all (a timer
@@ -17,18 +15,13 @@ const ignore = (): void => {};
 const lingering = new Map<Socket, number>();
 let sweeper: NodeJS.Timeout | null = null;
 
-/** Destroys `socket` within LINGER_MS to 1.25 x LINGER_MS unless `unlinger` is called first. */
+/** Destroys `socket` within LINGER_MS to 1.25 x LINGER_MS unless it closes first. */
 export function linger(socket: Socket): void {
   lingering.set(socket, Date.now() + LINGER_MS);
   if (sweeper === null) {
     sweeper = setInterval(sweepLingering, LINGER_MS / 4);
     sweeper.unref();
   }
-}
-
-/** Forgets a lingering socket (it closed, or was destroyed by its owner). */
-export function unlinger(socket: Socket): void {
-  lingering.delete(socket);
 }
 
 function sweepLingering(): void {
@@ -45,6 +38,24 @@ function sweepLingering(): void {
   }
 }
 
+/** Destroys a lingering socket now. */
+function kill(socket: Socket): void {
+  lingering.delete(socket);
+  socket.destroy();
+}
+
+// The listeners of a lingering socket take it as `this` (Node calls them on the
+// emitter): no closure per connection. A socket emits each of these once.
+function onPeerEnd(this: Socket): void {
+  if (this.writableFinished) kill(this);
+}
+function onWrittenOut(this: Socket): void {
+  if (this.readableEnded) kill(this);
+}
+function onClose(this: Socket): void {
+  lingering.delete(this);
+}
+
 /**
  * Ends a connection gracefully (a lingering close, as nginx's): our side is
  * shut down once written out; what the client still sends is read and
@@ -54,21 +65,15 @@ function sweepLingering(): void {
  */
 export function closeGracefully(socket: Socket): void {
   if (socket.destroyed) return;
-  socket.removeAllListeners("data");
-  socket.on("data", ignore);
+  // What the client still sends is read and dropped: a flowing socket discards what no listener
+  // takes, and a socket's reader drops what arrives once our side is ended (socket-reader.ts).
+  // Removing the reader's listener instead would turn the socket's listener table into a
+  // slow dictionary (EventEmitter deletes the key).
   socket.resume();
-  let peerEnded = socket.readableEnded;
-  const kill = (): void => {
-    unlinger(socket);
-    socket.destroy();
-  };
   linger(socket);
-  socket.once("end", () => {
-    peerEnded = true;
-    if (socket.writableFinished) kill();
-  });
-  socket.once("close", () => unlinger(socket));
-  socket.end(() => {
-    if (peerEnded) kill();
-  });
+  if (!socket.readableEnded) socket.on("end", onPeerEnd);
+  socket.on("close", onClose);
+  if (!socket.writableFinished) socket.on("finish", onWrittenOut);
+  else if (socket.readableEnded) return kill(socket);
+  socket.end();
 }

@@ -3,6 +3,24 @@ import { ConnectionTimeoutError } from "./errors.js";
 
 const EMPTY = Buffer.alloc(0);
 
+/** Where a socket keeps its reader, for the shared listeners below. */
+const READER: unique symbol = Symbol("SocketReader");
+type ReaderSocket = Socket & { [READER]: SocketReader };
+let dispatch: {
+  data: (r: SocketReader, chunk: Buffer) => void;
+  end: (r: SocketReader) => void;
+  timeout: (r: SocketReader) => void;
+};
+function onData(this: Socket, chunk: Buffer): void {
+  dispatch.data((this as ReaderSocket)[READER], chunk);
+}
+function onEnd(this: Socket): void {
+  dispatch.end((this as ReaderSocket)[READER]);
+}
+function onTimeout(this: Socket): void {
+  dispatch.timeout((this as ReaderSocket)[READER]);
+}
+
 /**
  * The bytes a connection has received and nobody has consumed yet, with
  * back-pressure: once `highWaterMark` bytes wait unread, the socket is paused
@@ -25,23 +43,40 @@ export class SocketReader {
   constructor(socket: Socket, highWaterMark = 64 * 1024) {
     this.#socket = socket;
     this.#highWaterMark = highWaterMark;
-    socket.on("data", (chunk: Buffer) => this.#onData(chunk));
+    // The listeners are shared functions that find the reader on the socket (Node calls
+    // them with the socket as `this`): no closures per connection.
+    (socket as ReaderSocket)[READER] = this;
+    socket.on("data", onData);
     // A socket left paused by what read before HTTP (a PROXY protocol header) flows again now.
     if (socket.isPaused()) socket.resume();
-    socket.on("end", () => this.#onEnd());
-    socket.on("close", () => this.#onEnd());
-    socket.on("timeout", () => {
-      // The socket's timer has fired and stays off until reset: the next wait must set it again.
-      this.#timeoutMs = -1;
-      const w = this.#waiter;
-      if (w) {
-        this.#waiter = null;
-        w.reject(new ConnectionTimeoutError());
-      }
-    });
+    socket.on("end", onEnd);
+    socket.on("close", onEnd);
+    socket.on("timeout", onTimeout);
+  }
+
+  /** The socket's timer has fired and stays off until reset: the next wait must set it again. */
+  #onTimeout(): void {
+    this.#timeoutMs = -1;
+    const w = this.#waiter;
+    if (w) {
+      this.#waiter = null;
+      w.reject(new ConnectionTimeoutError());
+    }
+  }
+
+  static {
+    // Module-level listeners reach the reader's private handlers through these.
+    dispatch = {
+      data: (r, chunk) => r.#onData(chunk),
+      end: (r) => r.#onEnd(),
+      timeout: (r) => r.#onTimeout(),
+    };
   }
 
   #onData(chunk: Buffer): void {
+    // Once our side is shut down no request can be answered: what still arrives is dropped
+    // (a lingering close reads and discards it) instead of filling the buffer.
+    if (this.#socket.writableEnded) return;
     this.#dataAt = Date.now();
     if (this.#pos >= this.#buf.length) {
       this.#buf = chunk;
