@@ -1,10 +1,10 @@
 import type { Stats } from "node:fs";
 import { brotliCompress, constants, gzip } from "node:zlib";
-import { evict } from "./evict.js";
+import { evict, type Recency } from "./evict.js";
 import { sameVersion, versionOf, type FileVersion } from "./file-version.js";
 
 /** What an encoded copy was made from; a `stat` that differs in any of these makes it stale. */
-interface Entry {
+interface Entry extends Recency {
   readonly data: Buffer;
   readonly version: FileVersion;
 }
@@ -60,8 +60,7 @@ export class EncodedCache {
     const k = key + "\0" + coding;
     const hit = this.#entries.get(k);
     if (hit === undefined || !sameVersion(hit.version, st)) return null;
-    this.#entries.delete(k);
-    this.#entries.set(k, hit);
+    hit.used = true; // for evict(): no Map change per hit
     return hit.data;
   }
 
@@ -70,8 +69,7 @@ export class EncodedCache {
     const k = key + "\0" + coding;
     const hit = this.#entries.get(k);
     if (hit && sameVersion(hit.version, st)) {
-      this.#entries.delete(k);
-      this.#entries.set(k, hit);
+      hit.used = true;
       return Promise.resolve(hit.data);
     }
     const stamp = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
@@ -91,8 +89,8 @@ export class EncodedCache {
           this.#entries.delete(k);
           this.#bytes -= old.data.length;
         }
-        this.#entries.set(k, { data: out, version: versionOf(st) });
-        this.#bytes = evict(this.#entries, this.#bytes + out.length, entrySize, { maxBytes: this.maxBytes });
+        this.#entries.set(k, { data: out, version: versionOf(st), used: false });
+        this.#bytes = evict(this.#entries, this.#bytes + out.length, entrySize, { maxBytes: this.maxBytes }, k);
         return out;
       },
       (err: unknown) => {

@@ -1,10 +1,10 @@
 import { closeSync, fstatSync, openSync, type Stats } from "node:fs";
 import { readFullySync } from "./read-fully.js";
-import { evict } from "./evict.js";
+import { evict, type Recency } from "./evict.js";
 import { sameVersion, versionOf, type FileVersion } from "./file-version.js";
 
 /** What a cached file was when it was read; a `stat` that differs in any of these makes the entry stale. */
-interface Entry {
+interface Entry extends Recency {
   readonly data: Buffer;
   readonly version: FileVersion;
 }
@@ -54,9 +54,7 @@ export class FileCache {
     const key = typeof path === "string" ? path : path.toString("latin1") + "\0b";
     const hit = this.#entries.get(key);
     if (hit && sameVersion(hit.version, st)) {
-      // Refresh its place in the LRU order.
-      this.#entries.delete(key);
-      this.#entries.set(key, hit);
+      hit.used = true; // for evict(): no Map change per hit
       return hit.data;
     }
     if (hit) this.#remove(key, hit);
@@ -64,7 +62,7 @@ export class FileCache {
     if (entry === null) return null;
     this.#entries.set(key, entry);
     this.#bytes += entry.data.length;
-    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxBytes: this.limits.maxBytes });
+    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxBytes: this.limits.maxBytes }, key);
     return entry.data;
   }
 
@@ -94,7 +92,7 @@ export class FileCache {
       const after = fstatSync(fd);
       // Written to while we read: do not keep (or serve) a torn copy.
       if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || after.ctimeMs !== before.ctimeMs) return null;
-      return { data, version: versionOf(after) }; // the same ino, size and mtime as st (checked above)
+      return { data, version: versionOf(after), used: false }; // the same ino, size and mtime as st (checked above)
     } catch {
       return null;
     } finally {

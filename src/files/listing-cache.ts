@@ -1,8 +1,8 @@
 import type { Stats } from "node:fs";
-import { evict } from "./evict.js";
+import { evict, type Recency } from "./evict.js";
 import { sameVersion, versionOf, type FileVersion } from "./file-version.js";
 
-interface Entry {
+interface Entry extends Recency {
   readonly body: Buffer;
   readonly version: FileVersion;
   /** When it was rendered. */
@@ -48,8 +48,7 @@ export class ListingCache {
       this.#delete(key, e);
       return null;
     }
-    this.#entries.delete(key);
-    this.#entries.set(key, e);
+    e.used = true; // for evict(): no Map change per hit
     return e.body;
   }
 
@@ -58,9 +57,9 @@ export class ListingCache {
     if (hasSymlinks || now - Math.max(dir.mtimeMs, dir.ctimeMs) < 2000 || body.length > this.#maxBytes / 4) return;
     const old = this.#entries.get(key);
     if (old) this.#delete(key, old);
-    this.#entries.set(key, { body, version: versionOf(dir), at: now });
+    this.#entries.set(key, { body, version: versionOf(dir), at: now, used: false });
     this.#bytes += body.length;
-    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxEntries: this.#maxEntries, maxBytes: this.#maxBytes });
+    this.#bytes = evict(this.#entries, this.#bytes, entrySize, { maxEntries: this.#maxEntries, maxBytes: this.#maxBytes }, key);
   }
 
   /** Forgets everything. */
