@@ -15,7 +15,8 @@ export interface BodySource {
 }
 
 const EMPTY = Buffer.alloc(0);
-const CLOSED: Promise<void> = Promise.resolve();
+/** What `BufferSource.close()` returns: one settled promise, which a caller may compare with to skip its await. */
+export const CLOSED: Promise<void> = Promise.resolve();
 
 /** A body held in memory (CPython's `io.BytesIO` in `list_directory`). */
 export class BufferSource implements BodySource {

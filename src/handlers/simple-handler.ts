@@ -5,8 +5,8 @@ import { BASE_VERSION } from "./handler-attributes.js";
 import type { ClientAddress, RequestServer } from "../server/request-server.js";
 import type { HeaderMap } from "../wire/header-map.js";
 import { absoluteFormTarget } from "../wire/request-line.js";
-import type { ResponseWriter } from "../server/response-writer.js";
-import { BufferSource, FileSource, type BodySource } from "../files/body-source.js";
+import { SETTLED, type ResponseWriter } from "../server/response-writer.js";
+import { BufferSource, CLOSED, FileSource, type BodySource } from "../files/body-source.js";
 import { encodingOffers, planContent, type EncodingOffer } from "../files/content-plan.js";
 import { defaultEncodedCache, type EncodedCache } from "../files/encoded-cache.js";
 import type { ByteRange } from "../files/byte-ranges.js";
@@ -121,10 +121,13 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   async do_GET(): Promise<void> {
     const source = await this.sendHead();
     if (source) {
+      // A body already in memory is written and closed without waiting: no await (and microtask) for either.
       try {
-        await this.copyfile(source, this.wfile);
+        const copied = this.copyfile(source, this.wfile);
+        if (copied !== SETTLED) await copied;
       } finally {
-        await source.close();
+        const closed = source.close();
+        if (closed !== CLOSED) await closed;
       }
     }
   }
@@ -348,13 +351,17 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
   }
 
   /** Copies `source` to `outputfile` in large chunks, waiting whenever the client is slower than the disk. */
-  async copyfile(source: BodySource, outputfile: ResponseWriter): Promise<void> {
+  copyfile(source: BodySource, outputfile: ResponseWriter): Promise<void> {
     // Exactly a BufferSource (a subclass may override read()): already in memory
-    // (cached file, listing), so one write and no read round trips.
+    // (cached file, listing), so one write, no read round trips, and the writer's
+    // own promise (SETTLED once the socket took it all) rather than an async frame's.
     if (source instanceof BufferSource && source.constructor === BufferSource) {
-      await outputfile.write(source.readNow(Number.MAX_SAFE_INTEGER));
-      return;
+      return outputfile.write(source.readNow(Number.MAX_SAFE_INTEGER));
     }
+    return this.#copyChunks(source, outputfile);
+  }
+
+  async #copyChunks(source: BodySource, outputfile: ResponseWriter): Promise<void> {
     for (;;) {
       const chunk = await source.read(COPY_CHUNK);
       if (chunk.length === 0) return;
