@@ -244,7 +244,8 @@ export class SimpleHTTPRequestHandler extends BaseHTTPRequestHandler {
     try {
       this.sendResponse(200);
       sendEntityHeaders(this, ctype, st.size, plan, st);
-      await this.endHeaders();
+      const sent = this.endHeaders();
+      if (sent !== SETTLED) await sent;
       return source;
     } catch (err) {
       await source.close();
