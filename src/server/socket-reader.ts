@@ -3,9 +3,10 @@ import { ConnectionTimeoutError } from "./errors.js";
 
 const EMPTY = Buffer.alloc(0);
 
-/** Where a socket keeps its reader, for the shared listeners below. */
+/** Where a socket keeps its reader (one per socket: the connection's), for the shared listeners below. */
 const READER: unique symbol = Symbol("SocketReader");
 type ReaderSocket = Socket & { [READER]: SocketReader };
+/** Set by SocketReader's static block: the listeners' way in to its private handlers. */
 let dispatch: {
   data: (r: SocketReader, chunk: Buffer) => void;
   end: (r: SocketReader) => void;
