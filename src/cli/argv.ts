@@ -38,20 +38,27 @@ export function optionName(long: string): string {
 }
 
 /**
+ * Splits `argv` at its first `--`: the options part, which the rewrites below
+ * read, and the `--` with what follows (operands, passed on untouched). The
+ * first `--` ends the options even where an option would take it as its value,
+ * as argparse does.
+ */
+function splitAtDoubleDash(argv: readonly string[]): [options: readonly string[], operands: readonly string[]] {
+  const i = argv.indexOf("--");
+  return i < 0 ? [argv, []] : [argv.slice(0, i), argv.slice(i)];
+}
+
+/**
  * argparse's `allow_abbrev`: a unique prefix of a long option stands for it
  * (`--dir x` is `--directory x`). Returns the arguments with prefixes
  * expanded, or argparse's message for an ambiguous one.
  */
 export function expandAbbreviations(argv: readonly string[]): string[] | string {
   const longs = Object.keys(OPTIONS);
+  const [args, operands] = splitAtDoubleDash(argv);
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    if (!arg.startsWith("--") || arg.length === 2) {
+  for (const arg of args) {
+    if (!arg.startsWith("--")) {
       out.push(arg);
       continue;
     }
@@ -65,7 +72,7 @@ export function expandAbbreviations(argv: readonly string[]): string[] | string 
     if (matches.length > 1) return `ambiguous option: ${arg} could match ${matches.map((m) => "--" + m).join(", ")}`;
     out.push(matches.length === 1 ? "--" + matches[0] + (eq < 0 ? "" : arg.slice(eq)) : arg);
   }
-  return out;
+  return [...out, ...operands];
 }
 
 /**
@@ -75,16 +82,13 @@ export function expandAbbreviations(argv: readonly string[]): string[] | string 
  * "Name: value" (a name without a value is left for parseHeader to refuse).
  */
 export function joinHeaderPairs(argv: readonly string[]): string[] {
+  const [args, operands] = splitAtDoubleDash(argv);
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
     let name: string | undefined;
     if (arg === "-H" || arg === "--header") {
-      const next = argv[i + 1];
+      const next = args[i + 1];
       if (next === undefined || next.includes(":") || next.startsWith("-")) {
         out.push(arg);
         continue;
@@ -97,7 +101,7 @@ export function joinHeaderPairs(argv: readonly string[]): string[] {
       out.push(arg);
       continue;
     }
-    const value = argv[i + 1];
+    const value = args[i + 1];
     if (value === undefined || (value.startsWith("-") && value !== "-")) {
       // No value: left as it was, for parseHeader's message (after --help and --version).
       out.push("--header", name);
@@ -106,7 +110,7 @@ export function joinHeaderPairs(argv: readonly string[]): string[] {
     i++;
     out.push("--header", `${name}: ${value}`);
   }
-  return out;
+  return [...out, ...operands];
 }
 
 /**
@@ -117,16 +121,13 @@ export function joinHeaderPairs(argv: readonly string[]): string[] {
  * the option's own check and its message.
  */
 export function joinNegativeValues(argv: readonly string[]): string[] {
+  const [args, operands] = splitAtDoubleDash(argv);
   const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
     const long = arg.startsWith("--") ? arg.slice(2) : Object.keys(OPTIONS).find((k) => (OPTIONS as Record<string, { short?: string }>)[k]?.short === arg.slice(1));
     const spec = long === undefined ? undefined : (OPTIONS as Record<string, { type: string }>)[long];
-    const next = argv[i + 1];
+    const next = args[i + 1];
     if (spec?.type === "string" && next !== undefined && /^-\d+$|^-\d*\.\d+$/.test(next)) {
       out.push(`--${long}=${next}`);
       i++;
@@ -134,6 +135,6 @@ export function joinNegativeValues(argv: readonly string[]): string[] {
       out.push(arg);
     }
   }
-  return out;
+  return [...out, ...operands];
 }
 
