@@ -43,6 +43,17 @@ function handled(p: Promise<void>): Promise<void> {
   return p;
 }
 
+/**
+ * Whether a write leaves nothing to wait for: `write()` said so, or it said
+ * wait (the chunk was over the high-water mark) but the kernel took every
+ * byte at once, as it does for a 100 KiB response to a client that keeps up.
+ * Waiting for the 'drain' Node still emits then cost a promise, three
+ * listeners added and removed, and a turn, per response.
+ */
+function tookAll(s: Socket, ok: boolean): boolean {
+  return ok || s.writableLength === 0;
+}
+
 function scheduleFlush(w: ResponseWriter): void {
   if (toFlush.push(w) === 1) setImmediate(flushAll);
 }
@@ -205,7 +216,7 @@ export class ResponseWriter {
     // with a 2-byte CRLF after its data: returning SETTLED there lost all back-pressure).
     if (this.#pendingBytes < FLUSH_AT) {
       this.#scheduleFlush();
-      return s.writableNeedDrain ? this.#drain() : SETTLED;
+      return s.writableNeedDrain && s.writableLength > 0 ? this.#drain() : SETTLED;
     }
     return this.#flushNow() ? SETTLED : this.#drain();
   }
@@ -242,7 +253,7 @@ export class ResponseWriter {
     if (s.destroyed || !s.writable) return true;
     if (pending.length === 1) {
       const only = pending[0] as Buffer | string;
-      return typeof only === "string" ? s.write(only, "latin1") : s.write(only);
+      return tookAll(s, typeof only === "string" ? s.write(only, "latin1") : s.write(only));
     }
     if (bytes <= COALESCE_AT) {
       // One buffer, one system call: head encoded in place, body copied after it.
@@ -255,7 +266,7 @@ export class ResponseWriter {
           at += b.length;
         }
       }
-      return s.write(out);
+      return tookAll(s, s.write(out));
     }
     // Larger: one writev of the pieces as they are (copying a cached 50 KiB
     // listing behind its head cost more than the system call it saves).
@@ -263,7 +274,7 @@ export class ResponseWriter {
     let ok = true;
     for (const b of pending) ok = s.write(typeof b === "string" ? Buffer.from(b, "latin1") : b);
     s.uncork();
-    return ok;
+    return tookAll(s, ok);
   }
 
   #drain(): Promise<void> {
