@@ -6,20 +6,14 @@ const EMPTY = Buffer.alloc(0);
 /** Where a socket keeps its reader (one per socket: the connection's), for the shared listeners below. */
 const READER: unique symbol = Symbol("SocketReader");
 type ReaderSocket = Socket & { [READER]: SocketReader };
-/** Set by SocketReader's static block: the listeners' way in to its private handlers. */
-let dispatch: {
-  data: (r: SocketReader, chunk: Buffer) => void;
-  end: (r: SocketReader) => void;
-  timeout: (r: SocketReader) => void;
-};
 function onData(this: Socket, chunk: Buffer): void {
-  dispatch.data((this as ReaderSocket)[READER], chunk);
+  (this as ReaderSocket)[READER].onData(chunk);
 }
 function onEnd(this: Socket): void {
-  dispatch.end((this as ReaderSocket)[READER]);
+  (this as ReaderSocket)[READER].onEnd();
 }
 function onTimeout(this: Socket): void {
-  dispatch.timeout((this as ReaderSocket)[READER]);
+  (this as ReaderSocket)[READER].onTimeout();
 }
 
 /**
@@ -55,8 +49,8 @@ export class SocketReader {
     socket.on("timeout", onTimeout);
   }
 
-  /** The socket's timer has fired and stays off until reset: the next wait must set it again. */
-  #onTimeout(): void {
+  /** The socket's timer has fired and stays off until reset: the next wait must set it again. (Called by the socket's listener.) */
+  onTimeout(): void {
     this.#timeoutMs = -1;
     const w = this.#waiter;
     if (w) {
@@ -65,16 +59,8 @@ export class SocketReader {
     }
   }
 
-  static {
-    // Module-level listeners reach the reader's private handlers through these.
-    dispatch = {
-      data: (r, chunk) => r.#onData(chunk),
-      end: (r) => r.#onEnd(),
-      timeout: (r) => r.#onTimeout(),
-    };
-  }
-
-  #onData(chunk: Buffer): void {
+  /** Bytes arrived (called by the socket's listener). */
+  onData(chunk: Buffer): void {
     // Once our side is shut down no request can be answered: what still arrives is dropped
     // (a lingering close reads and discards it) instead of filling the buffer.
     if (this.#socket.writableEnded) return;
@@ -92,7 +78,8 @@ export class SocketReader {
     this.#wake();
   }
 
-  #onEnd(): void {
+  /** The peer ended or the socket closed (called by the socket's listeners). */
+  onEnd(): void {
     this.#ended = true;
     this.#wake();
   }

@@ -29,6 +29,23 @@ const closed = (s: Socket): Promise<number> => {
 };
 const ended = (s: Socket): Promise<void> => new Promise((r) => (s.readableEnded ? r() : s.once("end", () => r())));
 
+/** Runs `body` with a fresh connected pair, closed afterwards whatever happens. */
+async function withPair(body: (server: Socket, client: Socket) => Promise<void>): Promise<void> {
+  const { server, client, close } = await socketPair();
+  try {
+    await body(server, client);
+  } finally {
+    close();
+  }
+}
+
+/** The client ends its side: the lingering server socket must be destroyed then, before the linger deadline. */
+async function clientEndsThenServerCloses(server: Socket, client: Socket, message?: string): Promise<void> {
+  const gone = closed(server);
+  client.end();
+  assert.ok((await gone) < LINGER_MS, message);
+}
+
 /** Writes `bytes` to `s` and resolves once the kernel took all of it (the peer kept reading). */
 function writeAll(s: Socket, bytes: number): Promise<void> {
   return new Promise((resolve, reject) => s.write(Buffer.alloc(bytes, 0x61), (err) => (err ? reject(err) : resolve())));
@@ -36,8 +53,7 @@ function writeAll(s: Socket, bytes: number): Promise<void> {
 
 describe("closeGracefully()", () => {
   it("drops what arrives after our end through the socket's reader, which buffers none of it", { timeout: 10_000 }, async () => {
-    const { server, client, close } = await socketPair();
-    try {
+    await withPair(async (server, client) => {
       const reader = new SocketReader(server, 64 * 1024);
       client.resume();
       closeGracefully(server);
@@ -45,17 +61,12 @@ describe("closeGracefully()", () => {
       await writeAll(client, 4 * 1024 * 1024); // taken: the server reads and drops it
       assert.equal(reader.available, 0);
       assert.equal(server.destroyed, false, "the client has not ended: the server still lingers");
-      const gone = closed(server);
-      client.end();
-      assert.ok((await gone) < LINGER_MS, "destroyed once both sides ended, before the linger deadline");
-    } finally {
-      close();
-    }
+      await clientEndsThenServerCloses(server, client, "destroyed once both sides ended, before the linger deadline");
+    });
   });
 
   it("lets a reader that paused at its high-water mark flow again, so the unread rest is drained, not reset", { timeout: 10_000 }, async () => {
-    const { server, client, close } = await socketPair();
-    try {
+    await withPair(async (server, client) => {
       const reader = new SocketReader(server, 1024);
       client.resume();
       await writeAll(client, 8 * 1024);
@@ -65,33 +76,23 @@ describe("closeGracefully()", () => {
       await ended(client);
       await writeAll(client, 2 * 1024 * 1024);
       assert.ok(reader.available <= 8 * 1024, "nothing arriving after our end was added");
-      const gone = closed(server);
-      client.end();
-      assert.ok((await gone) < LINGER_MS);
-    } finally {
-      close();
-    }
+      await clientEndsThenServerCloses(server, client);
+    });
   });
 
   it("reads and drops on a socket nobody reads (a connection refused before HTTP)", { timeout: 10_000 }, async () => {
-    const { server, client, close } = await socketPair();
-    try {
+    await withPair(async (server, client) => {
       client.resume();
       server.write("busy\n");
       closeGracefully(server);
       await ended(client);
       await writeAll(client, 1024 * 1024);
-      const gone = closed(server);
-      client.end();
-      assert.ok((await gone) < LINGER_MS);
-    } finally {
-      close();
-    }
+      await clientEndsThenServerCloses(server, client);
+    });
   });
 
   it("destroys the socket once written out when the client had already ended", { timeout: 10_000 }, async () => {
-    const { server, client, close } = await socketPair();
-    try {
+    await withPair(async (server, client) => {
       new SocketReader(server);
       client.end();
       await ended(server);
@@ -99,14 +100,11 @@ describe("closeGracefully()", () => {
       closeGracefully(server);
       assert.ok((await gone) < LINGER_MS);
       await ended(client);
-    } finally {
-      close();
-    }
+    });
   });
 
   it("cuts a client that never ends its side LINGER_MS to 1.25 x LINGER_MS after our end", { timeout: 10_000 }, async () => {
-    const { server, client, close } = await socketPair();
-    try {
+    await withPair(async (server, client) => {
       new SocketReader(server);
       client.resume();
       const gone = closed(server);
@@ -114,8 +112,6 @@ describe("closeGracefully()", () => {
       await ended(client);
       const after = await gone;
       assert.ok(after >= LINGER_MS - 50 && after <= LINGER_MS * 1.25 + 250, `destroyed after ${after} ms`);
-    } finally {
-      close();
-    }
+    });
   });
 });
