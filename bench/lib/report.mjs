@@ -166,7 +166,7 @@ export function renderMarkdown(results, cellDefs) {
         '`(closes unannounced)` = the server closed after the response without sending `Connection: close` (as Python does in HTTP/1.1 mode), which wrk counts as one read error per request. ' +
         '`(busy machine: …)` = processes other than the server, the load generator and this script used that much CPU (from /proc/stat) during the cell. ' +
         '`[identity]`, `[gzip 13,803 B]` (cells h, i) = the Content-Encoding the server answered in the check and, when compressed, the body size as sent. ' +
-        '`none` = the server does not offer that feature (g: its 200 response had no ETag); `n/a` = the cell does not apply (canned responders serve only 1 KiB); `failed check` = the one real request before the load got the wrong answer (the reason is in the notes).',
+        '`none` = the server does not offer that feature (g: its 200 response had no ETag); `n/a` = the cell does not apply (canned responders serve only the 1 KiB and 100 KiB files); `failed check` = the one real request before the load got the wrong answer (the reason is in the notes).',
     );
     out.push('');
     out.push(ratioTable(results, loadCells, 'nginx-1w', '## Ratio vs nginx-1w (server ÷ nginx-1w; above 1.00x = faster than nginx-1w)'));

@@ -6,7 +6,6 @@ import { nginxConf } from './nginx-conf.mjs';
 import { runSync, sleep, startProcess } from './proc.mjs';
 
 const all = () => true;
-const onlyTinyCells = (cell) => (cell === 'a' || cell === 'b' || cell === 'f' ? true : 'n/a');
 // The columns of the defaults users run (logging on, HTTP/1.0): the small and medium file cells.
 const onlyFileCells = (cell) => ('abcf'.includes(cell) ? true : 'n/a');
 // Cells g-j need features a server may lack: `none` for those it does not offer.
@@ -162,7 +161,7 @@ export function serverDefs(ctx) {
     version: process.version,
     flags: `node bench/${file} <port> 127.0.0.1 (${what})`,
     available: () => ({ ok: true }),
-    supports: onlyTinyCells,
+    supports: onlyFileCells,
     start(port) {
       return spawnServer(ctx, name, process.execPath, [path.join(ctx.benchDir, file), String(port), '127.0.0.1']);
     },
@@ -220,7 +219,7 @@ export function serverDefs(ctx) {
       (port) => [ctx.fixture, '-p', String(port), '-a', '127.0.0.1', '-s', '-g'],
       'http-server <fixture> -p <port> -a 127.0.0.1 -s -g (defaults otherwise: listings on, Cache-Control max-age=3600, weak ETags, ranges; -g serves precompressed <file>.gz to requests that accept gzip, no on-the-fly compression)',
     ),
-    canned('canned-net', 'canned-net.mjs', 'node:net, fixed 1 KiB response per \\r\\n\\r\\n, no parsing; a/b only'),
-    canned('canned-http', 'canned-http.mjs', 'node:http, fixed 1 KiB response; a/b only'),
+    canned('canned-net', 'canned-net.mjs', 'node:net, a fixed response per \\r\\n\\r\\n, 100 KiB when the request names /100k.bin, else 1 KiB, no parsing; a-c only'),
+    canned('canned-http', 'canned-http.mjs', 'node:http, a fixed response, 100 KiB for /100k.bin, else 1 KiB; a-c only'),
   ];
 }
