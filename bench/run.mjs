@@ -49,10 +49,11 @@ const USAGE = `usage: node bench/run.mjs [options]
   --rounds N       measure the whole list of servers N times in alternation, restarting each
                    server every round; cells report the median over all rounds' runs and its
                    (min-max) (default 1, at most 20; env BENCH_ROUNDS)
-  --starts N       start every simplehttp column N times in each round (a new process each time,
-                   measured as a round is): one start's JIT and GC luck is not the figure;
-                   cells report the median over all starts and its (min-max) (default 3, at
-                   most 20; env BENCH_STARTS; other servers start once a round)
+  --starts N       start every simplehttp column and the canned Node responders N times in
+                   each round (a new process each time, measured as a round is): one start's
+                   JIT and GC luck is not the figure; cells report the median over all starts
+                   and its (min-max) (default 3, at most 20; env BENCH_STARTS; other servers
+                   start once a round)
   -h, --help       this text`;
 
 function parseArgs(argv) {
@@ -611,8 +612,9 @@ async function main() {
   for (let round = 1; round <= opts.rounds && !shuttingDown; round++) {
     if (opts.rounds > 1) log(`round ${round}/${opts.rounds}`);
     for (const [i, def] of defs.entries()) {
-      // simplehttp columns: several processes, one after another (issue 14: starts differ).
-      const starts = def.name.startsWith('simplehttp') ? opts.starts : 1;
+      // simplehttp columns and the canned Node responders its ratios are taken against:
+      // several processes, one after another (issue 14: starts of a Node server differ).
+      const starts = def.multiStart ? opts.starts : 1;
       for (let start = 1; start <= starts; start++) {
         if (shuttingDown) break;
         if (perServer[i][0]?.status === 'skipped') break; // unavailable: not tried again

@@ -134,7 +134,7 @@ export function renderMarkdown(results, cellDefs) {
   const rounds = o.rounds ?? 1;
   const spread = rounds * o.runs > 1;
   const starts = o.starts ?? 1;
-  const startsText = starts > 1 ? `; every simplehttp column is started ${starts} times${rounds > 1 ? ' in each round' : ''} (a new process each time) and its cells take the median over all its starts, with (min–max)` : '';
+  const startsText = starts > 1 ? `; every simplehttp column and the canned Node responders are started ${starts} times${rounds > 1 ? ' in each round' : ''} (a new process each time) and their cells take the median over all their starts, with (min–max)` : '';
   const runsText =
     rounds > 1
       ? `median of ${rounds * o.runs} runs (${rounds} rounds × ${o.runs === 1 ? '1 run' : `${o.runs} runs`}: every server in column order, then all of them again, each started afresh every round)`

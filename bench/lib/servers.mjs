@@ -82,6 +82,7 @@ export function serverDefs(ctx) {
   // logFile: stderr (the access log) goes to a file, as `simplehttp 2>access.log` (cells a-c only).
   const simplehttp = (name, extraArgs, needsWorkers, { cliPath = cli, cliLabel = 'dist/cli.js', version = simplehttpVersion, logFile = false } = {}) => ({
     name,
+    multiStart: true,
     version,
     flags: `node ${cliLabel} ${extraArgs.length ? extraArgs.join(' ') + ' ' : ''}-b 127.0.0.1 -d <fixture> <port> (stdout/stderr to ${logFile ? 'a file (its access log, as users run it: 2>access.log)' : ctx.serverLogs ? 'a log file' : '/dev/null'}${needsWorkers && ctx.serverCpu != null ? `; every worker inherits taskset -c ${ctx.serverCpu}, so they share one CPU` : ''})`,
     available() {
@@ -158,6 +159,7 @@ export function serverDefs(ctx) {
 
   const canned = (name, file, what) => ({
     name,
+    multiStart: true,
     version: process.version,
     flags: `node bench/${file} <port> 127.0.0.1 (${what})`,
     available: () => ({ ok: true }),
