@@ -1,7 +1,7 @@
 /**
- * The least-recently-used eviction step shared by FileCache, ListingCache and
- * EncodedCache: the one copy of the loop that trims such a cache's Map back
- * under its byte and entry budgets.
+ * The eviction step shared by FileCache, ListingCache and EncodedCache (CLOCK,
+ * an approximation of least-recently-used): the one copy of the loop that
+ * trims such a cache's Map back under its byte and entry budgets.
  */
 
 /** The budgets `evict` trims to. */
